@@ -1,0 +1,52 @@
+"""API authentication by bearer token, bound to one membership."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions
+
+from partners.models import ApiToken
+from partners.services import api_token_touch, token_digest
+from partners.tenancy import bind_for_request
+
+
+class MembershipTokenAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Bearer <token>` (or `Token <token>`): the token's membership is active."""
+
+    keywords = ("bearer", "token")
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower().decode() not in self.keywords:
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(_("Invalid token header."))
+        try:
+            raw = header[1].decode()
+        except UnicodeError:
+            raise exceptions.AuthenticationFailed(_("Invalid token header.")) from None
+        token = (
+            ApiToken.objects.select_related(
+                "membership__user", "membership__tenant", "membership__organisation"
+            )
+            .filter(
+                digest=token_digest(raw),
+                revoked_at__isnull=True,
+                membership__is_active=True,
+                membership__user__is_active=True,
+                membership__tenant__is_active=True,
+            )
+            .first()
+        )
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
+        membership = token.membership
+        django_request = request._request
+        django_request.membership = membership
+        django_request.tenant = membership.tenant
+        bind_for_request(membership.tenant)
+        api_token_touch(token=token)
+        return membership.user, token
+
+    def authenticate_header(self, request) -> str:
+        return "Bearer"

@@ -1,0 +1,54 @@
+"""Roles and what each may do: the one permission layer shared by pages and the API.
+
+A capability names an action ("organisations.manage"); `can()` answers whether a membership has
+it. Views declare the capability they need (`CapabilityRequiredMixin`, `HasCapability`), and the
+navigation is built from the same table, so a link is shown exactly when its page would open.
+Need-to-know access to a particular child's record is a separate, per-object rule (consent app).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+
+if TYPE_CHECKING:
+    from partners.models import Membership
+
+
+class Role(models.TextChoices):
+    IG_OFFICER = "ig_officer", "Information governance officer"
+    MANAGER = "manager", "Designated manager"
+    SENCO = "senco", "SENCo"
+    PRACTITIONER = "practitioner", "Practitioner"
+    AUDITOR = "auditor", "Auditor"
+
+
+ALL_ROLES = frozenset(Role)
+IG = frozenset({Role.IG_OFFICER})
+
+CAPABILITIES: dict[str, frozenset[Role]] = {
+    "dashboard.view": ALL_ROLES,
+    "organisations.view": ALL_ROLES,
+    "organisations.manage": IG,
+    "memberships.view": frozenset({Role.IG_OFFICER, Role.AUDITOR}),
+    "memberships.manage": IG,
+    "agreements.view": ALL_ROLES,
+    "consent.view": frozenset({Role.IG_OFFICER, Role.SENCO, Role.PRACTITIONER, Role.AUDITOR}),
+    "consent.record": frozenset({Role.SENCO, Role.IG_OFFICER}),
+    "decisions.view": ALL_ROLES,
+    "decisions.record": frozenset({Role.PRACTITIONER, Role.SENCO, Role.MANAGER}),
+    "breaches.view": frozenset({Role.IG_OFFICER, Role.MANAGER, Role.AUDITOR}),
+    "api.docs": ALL_ROLES,
+}
+
+
+def can(membership: Membership | None, capability: str) -> bool:
+    if membership is None or not membership.is_active:
+        return False
+    try:
+        allowed = CAPABILITIES[capability]
+    except KeyError:
+        # A misspelt capability must fail closed and loudly in development.
+        raise KeyError(f"Unknown capability {capability!r}") from None
+    return membership.role in allowed
