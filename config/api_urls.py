@@ -1,10 +1,13 @@
+"""The REST API under /api/: token sign-in, the OpenAPI schema and its self-hosted docs, and each
+app's viewsets. Objects are addressed by UUID (path converters, so the schema types them too)."""
+
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from partners import api as partners_api
 
-router = SimpleRouter()
+router = SimpleRouter(use_regex_path=False)
 router.register("organisations", partners_api.OrganisationViewSet, basename="organisation")
 
 urlpatterns = [

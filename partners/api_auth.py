@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from partners.models import ApiToken
@@ -50,3 +51,21 @@ class MembershipTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request) -> str:
         return "Bearer"
+
+
+class MembershipTokenScheme(OpenApiAuthenticationExtension):
+    """Documents the token in the OpenAPI schema as an HTTP Bearer scheme (Swagger UI's
+    "Authorize" button); `Token <token>` works too but is left out to keep one way to call."""
+
+    target_class = MembershipTokenAuthentication
+    name = "membershipToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": (
+                "A token from POST /api/auth/token/, sent as `Authorization: Bearer <token>`. "
+                "It acts as one membership: its partnership, organisation and role."
+            ),
+        }

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.conf import settings
 from django.urls import reverse
 
 from partners.roles import can
+from partners.selectors import user_has_several_memberships
 
 # (label, url name, capability). Only entries whose capability the role has are shown, and the
 # page behind each checks the same capability, so navigation and access cannot disagree.
@@ -15,18 +18,39 @@ NAVIGATION = [
 ]
 
 
+def navigation_for(request, membership) -> list[dict]:
+    """The role's navigation items. `current` marks the item's own page (aria-current="page");
+    `active` marks the section the page is in, such as an organisation under "Organisations"."""
+    current = request.resolver_match.url_name if request.resolver_match else None
+    items = []
+    for label, url_name, capability in NAVIGATION:
+        if not can(membership, capability):
+            continue
+        href = reverse(url_name)
+        is_current = current == url_name
+        in_section = href != "/" and request.path.startswith(href)
+        items.append(
+            {
+                "text": label,
+                "href": href,
+                "current": is_current,
+                "active": in_section and not is_current,
+            }
+        )
+    return items
+
+
 def shell(request) -> dict:
     membership = getattr(request, "membership", None)
-    items = []
-    if membership is not None:
-        current = request.resolver_match.url_name if request.resolver_match else None
-        for label, url_name, capability in NAVIGATION:
-            if can(membership, capability):
-                items.append(
-                    {"text": label, "href": reverse(url_name), "current": current == url_name}
-                )
+    user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
     return {
         "service_name": settings.SHAREWELL_SERVICE_NAME,
         "active_membership": membership,
-        "navigation": items,
+        "navigation": navigation_for(request, membership) if membership is not None else [],
+        # A callable, so the query runs only on pages that show the account area (templates
+        # call it when they use it; htmx fragments never do).
+        "has_several_memberships": (
+            partial(user_has_several_memberships, user=user) if signed_in else False
+        ),
     }

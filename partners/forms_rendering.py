@@ -1,8 +1,249 @@
-"""Django forms rendered as GOV.UK Frontend components (label, hint, error message, input)."""
+"""Django forms rendered as GOV.UK Frontend components (label, hint, error message, input).
 
-from django.forms.renderers import TemplatesSetting
+`{{ form }}` in any template renders every field as the GOV.UK component that fits its widget,
+with no per-form template code:
+
+- text-like inputs (text, email, number, password, URL, a single-box date…) → govuk-input
+- Textarea → govuk-textarea; Select / SelectMultiple → govuk-select; FileInput → govuk-file-upload
+- PasswordInput → govuk-password-input (with its "Show" button)
+- CheckboxInput (a BooleanField) → govuk-checkboxes with one item
+- RadioSelect → govuk-radios in a fieldset; CheckboxSelectMultiple → govuk-checkboxes in a fieldset
+- `DateInput` below (day, month, year boxes) → govuk-date-input in a fieldset
+- any other multi-part widget → a fieldset around Django's own rendering of it
+
+Errors add the component's error classes and an error message, and the ids of the hint and the
+error message are in the control's (or fieldset's) `aria-describedby`. The page's error summary
+(templates/includes/error_summary.html) links to `field.error_anchor`.
+
+Optional per-form and per-field settings, all plain attributes:
+- `Form.page_heading_field = "name"`: that field's label (or legend) is the page's <h1>.
+- `Field.hint_from_instance(obj)`: a hint under each radio or checkbox of a model choice field.
+- widget `attrs={"class": "govuk-input--width-10"}`: extra classes on the control.
+"""
+
+from __future__ import annotations
+
+import datetime
+from functools import cached_property
+
+from django import forms
+from django.forms.boundfield import BoundField
+from django.forms.renderers import DjangoTemplates, TemplatesSetting
+from django.template import TemplateDoesNotExist
+
+
+class DateInput(forms.MultiWidget):
+    """A GOV.UK date input: three boxes for day, month and year (for memorable dates).
+
+    Use it with a `forms.DateField`: `widgets = {"date_of_birth": DateInput()}`. The boxes post
+    as `<name>_day`, `<name>_month` and `<name>_year`; the field receives "YYYY-MM-DD" (or the
+    incomplete text, which DateField rejects as "Enter a valid date").
+    """
+
+    # The order and labels of the boxes, as in the GOV.UK component.
+    parts = (("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4))
+
+    def __init__(self, attrs=None):
+        widgets = {
+            name: forms.TextInput(attrs={"inputmode": "numeric"}) for name, _label, _w in self.parts
+        }
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, datetime.date):
+            return [str(value.day), str(value.month), str(value.year)]
+        if isinstance(value, str) and value.count("-") == 2:
+            year, month, day = value.split("-")
+            return [day, month, year]
+        return [None, None, None]
+
+    def value_from_datadict(self, data, files, name):
+        day, month, year = (
+            (data.get(f"{name}_{part}") or "").strip() for part, _label, _w in self.parts
+        )
+        if not (day or month or year):
+            return None
+        return f"{year}-{month.zfill(2)}-{day.zfill(2)}"
+
+    def value_omitted_from_data(self, data, files, name):
+        return not any(f"{name}_{part}" in data for part, _label, _w in self.parts)
+
+
+class GovukBoundField(BoundField):
+    """A BoundField that knows which GOV.UK component renders it."""
+
+    @cached_property
+    def govuk_kind(self) -> str:
+        widget = self.field.widget
+        # Order matters: CheckboxSelectMultiple is a RadioSelect, SelectMultiple is a Select.
+        if isinstance(widget, forms.CheckboxSelectMultiple):
+            return "checkboxes"
+        if isinstance(widget, forms.RadioSelect):
+            return "radios"
+        if isinstance(widget, forms.CheckboxInput):
+            return "checkbox"
+        if isinstance(widget, DateInput):
+            return "date"
+        if isinstance(widget, forms.MultiWidget):
+            return "fieldset"
+        if isinstance(widget, forms.Select):
+            return "select"
+        if isinstance(widget, forms.Textarea):
+            return "textarea"
+        if isinstance(widget, forms.FileInput):
+            return "file"
+        if isinstance(widget, forms.PasswordInput):
+            return "password"
+        return "input"
+
+    # The CSS class each kind of control carries, and the extra class it takes on an error.
+    control_classes = {
+        "input": ("govuk-input", "govuk-input--error"),
+        "password": (
+            "govuk-input govuk-password-input__input govuk-js-password-input-input",
+            "govuk-input--error",
+        ),
+        "select": ("govuk-select", "govuk-select--error"),
+        "textarea": ("govuk-textarea", "govuk-textarea--error"),
+        "file": ("govuk-file-upload", "govuk-file-upload--error"),
+        "checkbox": ("govuk-checkboxes__input", ""),
+        "checkboxes": ("govuk-checkboxes__input", ""),
+        "radios": ("govuk-radios__input", ""),
+        "fieldset": ("govuk-input", "govuk-input--error"),
+        "date": ("", ""),
+    }
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        # GOV.UK services validate on the server and show their own error messages; the
+        # browser's validation bubbles are inconsistent and not accessible.
+        attrs.pop("required", None)
+        if self.govuk_kind == "password":
+            attrs.setdefault("spellcheck", "false")
+            attrs.setdefault("autocapitalize", "none")
+        base, error = self.control_classes[self.govuk_kind]
+        widget = widget or self.field.widget
+        classes = [base, widget.attrs.get("class", ""), attrs.get("class", "")]
+        if self.errors:
+            classes.append(error)
+        joined = " ".join(c for c in classes if c)
+        if joined:
+            attrs["class"] = joined
+        return attrs
+
+    @property
+    def is_page_heading(self) -> bool:
+        return getattr(self.form, "page_heading_field", None) == self.name
+
+    @property
+    def is_optional(self) -> bool:
+        return not self.field.required and self.govuk_kind != "checkbox"
+
+    @property
+    def hint_id(self) -> str:
+        return f"{self.auto_id}_helptext"
+
+    @property
+    def error_id(self) -> str:
+        return f"{self.auto_id}_error"
+
+    @property
+    def fieldset_describedby(self) -> str:
+        ids = []
+        if self.help_text:
+            ids.append(self.hint_id)
+        if self.errors:
+            ids.append(self.error_id)
+        return " ".join(ids)
+
+    @property
+    def error_anchor(self) -> str:
+        """The id the error summary links to: the first control the user can correct."""
+        if self.govuk_kind in ("radios", "checkboxes"):
+            items = self.govuk_items
+            return items[0]["id"] if items else self.auto_id
+        if self.govuk_kind == "date":
+            return f"{self.auto_id}_day"
+        if self.govuk_kind == "fieldset":
+            return f"{self.auto_id}_0"
+        return self.auto_id
+
+    @cached_property
+    def govuk_items(self) -> list[dict]:
+        """Radios or checkboxes as dicts: id, name, value, label, checked, attrs, hint."""
+        hint_from_instance = getattr(self.field, "hint_from_instance", None)
+        items = []
+        for subwidget in self.subwidgets:
+            data = subwidget.data
+            value = data["value"]
+            if value in ("", None):
+                # A blank choice is "no answer", which radios express by none being checked.
+                continue
+            attrs = {k: v for k, v in data["attrs"].items() if k not in ("id", "class", "checked")}
+            instance = getattr(value, "instance", None)
+            hint = hint_from_instance(instance) if hint_from_instance and instance else ""
+            item_id = data["attrs"].get("id", "")
+            items.append(
+                {
+                    "id": item_id,
+                    "name": data["name"],
+                    "value": value,
+                    "label": data["label"],
+                    "checked": data["selected"],
+                    "attrs": attrs,
+                    "hint": hint,
+                    "hint_id": f"{item_id}_hint" if hint else "",
+                }
+            )
+        return items
+
+    @property
+    def date_parts(self) -> list[dict]:
+        """The day, month and year boxes of a `DateInput`, with what the user typed."""
+        widget = self.field.widget
+        if self.form.is_bound:
+            values = [
+                self.form.data.get(f"{self.html_name}_{part}", "") for part, *_ in widget.parts
+            ]
+        else:
+            values = widget.decompress(self.value())
+        # autocomplete="bday" on the widget becomes bday-day, bday-month and bday-year.
+        autocomplete = widget.attrs.get("autocomplete", "")
+        items = []
+        for (part, label, width), value in zip(widget.parts, values, strict=True):
+            classes = f"govuk-input govuk-date-input__input govuk-input--width-{width}"
+            if self.errors:
+                classes += " govuk-input--error"
+            items.append(
+                {
+                    "id": f"{self.auto_id}_{part}",
+                    "name": f"{self.html_name}_{part}",
+                    "label": label,
+                    "value": value or "",
+                    "classes": classes,
+                    "autocomplete": f"{autocomplete}-{part}" if autocomplete else "",
+                }
+            )
+        return items
 
 
 class GovukFormRenderer(TemplatesSetting):
+    """Renders forms with the project's GOV.UK templates and fields with GovukBoundField.
+
+    Project templates come first (so templates/django/forms/... may override a widget); Django's
+    built-in widget templates are the fallback, without needing `django.forms` installed.
+    """
+
     form_template_name = "forms/govuk_form.html"
     field_template_name = "forms/govuk_field.html"
+    bound_field_class = GovukBoundField
+
+    @cached_property
+    def _django_widgets(self) -> DjangoTemplates:
+        return DjangoTemplates()
+
+    def get_template(self, template_name):
+        try:
+            return super().get_template(template_name)
+        except TemplateDoesNotExist:
+            return self._django_widgets.get_template(template_name)

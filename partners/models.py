@@ -6,12 +6,14 @@ import uuid
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from partners.roles import Role
 from partners.tenancy import TenantModel
+from partners.validators import validate_uk_postcode
 
 
 class UserManager(BaseUserManager["User"]):
@@ -73,6 +75,11 @@ class BankHolidayRegion(models.TextChoices):
     ANY_PART_OF_UK = "any-uk", "Any part of the UK (Freedom of Information Act definition)"
 
 
+class TrainingPolicy(models.TextChoices):
+    WARN = "warn", "Warn, but allow them to log decisions"
+    BLOCK = "block", "Block logging until training is current"
+
+
 class Tenant(models.Model):
     """A partnership area, e.g. "Kent & Medway". Every row of tenant data points here."""
 
@@ -85,6 +92,13 @@ class Tenant(models.Model):
         default=BankHolidayRegion.ENGLAND_AND_WALES,
     )
     timezone = models.CharField(max_length=50, default="Europe/London")
+    untrained_decision_policy = models.CharField(
+        "practitioners without current IG training",
+        max_length=10,
+        choices=TrainingPolicy.choices,
+        default=TrainingPolicy.WARN,
+        help_text="Whether someone whose IG training has lapsed may log sharing decisions.",
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -119,9 +133,77 @@ class Organisation(TenantModel):
     name = models.CharField(max_length=200)
     type = models.CharField(max_length=30, choices=OrganisationType.choices)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="The body this is part of, such as the council a service belongs to.",
+    )
+    # Contact details (Haringey §13 lists each partner's main address and telephone).
+    address_line_1 = models.CharField("address line 1", max_length=200, blank=True)
+    address_line_2 = models.CharField("address line 2", max_length=200, blank=True)
+    town = models.CharField("town or city", max_length=100, blank=True)
+    postcode = models.CharField(max_length=10, blank=True, validators=[validate_uk_postcode])
+    phone = models.CharField("main telephone", max_length=30, blank=True)
+    # Identifiers, where they apply.
+    urn = models.CharField(
+        "DfE URN",
+        max_length=7,
+        blank=True,
+        validators=[RegexValidator(r"^\d{5,7}$", "A URN is 5 to 7 digits.")],
+        help_text="Unique Reference Number from Get Information About Schools.",
+    )
+    la_establishment_number = models.CharField(
+        "LA/establishment number",
+        max_length=8,
+        blank=True,
+        validators=[RegexValidator(r"^\d{3}/?\d{4}$", "Use the form 886/2001.")],
+    )
+    ods_code = models.CharField(
+        "NHS ODS code",
+        max_length=10,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[A-Z0-9]{3,10}$", "ODS codes are 3 to 10 capital letters or digits.")
+        ],
+    )
+    ico_registration_number = models.CharField(
+        "ICO registration number",
+        max_length=10,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[A-Z]{1,2}\d{6,7}$", "ICO numbers look like Z1234567 or ZA123456.")
+        ],
+    )
+    ico_renewal_date = models.DateField(
+        "ICO registration renewal date",
+        null=True,
+        blank=True,
+        help_text="When the data protection fee is next due (Haringey 4.1–4.2).",
+    )
+    charity_number = models.CharField(max_length=10, blank=True)
+    company_number = models.CharField(max_length=10, blank=True)
+    # Governance people (Haringey 8.3 and 12.1).
+    caldicott_guardian = models.CharField(max_length=150, blank=True)
+    dpo_name = models.CharField("data protection officer", max_length=150, blank=True)
+    dpo_email = models.EmailField("data protection officer's email", blank=True)
+    designated_managers = models.ManyToManyField(
+        "Membership",
+        through="DesignatedManager",
+        blank=True,
+        related_name="designated_for",
+        help_text="Senior managers who decide on overriding confidentiality (Haringey 4.6, 8.3).",
+    )
+    security_summary = models.FileField(
+        "security summary document",
+        upload_to="security-summaries/%Y/",
+        blank=True,
+        help_text="The summary security document each partner supplies (Haringey 7.4).",
     )
     is_active = models.BooleanField(default=True)
+    # Bumped on every edit; a save carrying an older version is refused (two tabs, one record).
+    version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -131,7 +213,13 @@ class Organisation(TenantModel):
             models.UniqueConstraint(
                 fields=["tenant", "name"], name="organisation_name_unique_in_tenant"
             ),
+            models.UniqueConstraint(
+                fields=["tenant", "urn"],
+                condition=~models.Q(urn=""),
+                name="organisation_urn_unique_in_tenant",
+            ),
         ]
+        indexes = [models.Index(fields=["tenant", "type", "is_active"])]
 
     def __str__(self) -> str:
         return self.name
@@ -196,3 +284,148 @@ class JobHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DesignatedManager(TenantModel):
+    """A senior manager designated to decide on overriding confidentiality for an organisation."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "membership"], name="designated_manager_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership.user} for {self.organisation}"
+
+
+class AuthorisedContact(TenantModel):
+    """A person authorised to share information for an organisation (Kent schools protocol:
+    "Confirm which individuals are authorised information sharing contacts… notified promptly")."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="authorised_contacts"
+    )
+    name = models.CharField(max_length=150)
+    role = models.CharField("role or job title", max_length=150)
+    email = models.EmailField()
+    phone = models.CharField(max_length=30, blank=True)
+    valid_from = models.DateField("authorised from")
+    valid_to = models.DateField("authorised until", null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="contact_valid_to_after_valid_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+
+class TrainingRecord(TenantModel):
+    """Information governance training, refreshed annually (Kent SEND SOP "Quality Standards")."""
+
+    membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="training_records"
+    )
+    course = models.CharField(max_length=200)
+    completed_on = models.DateField()
+    expires_on = models.DateField(help_text="Normally twelve months after completion.")
+    evidence = models.FileField(upload_to="training-evidence/%Y/", blank=True)
+    recorded_by = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-completed_on"]
+        indexes = [models.Index(fields=["tenant", "expires_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_on__gt=models.F("completed_on")),
+                name="training_expires_after_completion",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} ({self.completed_on:%d %b %Y})"
+
+
+class Invitation(TenantModel):
+    """An IG officer's invitation to join the partnership, accepted through a one-time link."""
+
+    email = models.EmailField()
+    full_name = models.CharField(max_length=150)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    # Only a digest of the link's token is kept; the link itself is in the email alone.
+    token_digest = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    membership = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email}"
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", "Previewed"
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Importing"
+    DONE = "done", "Finished"
+    FAILED = "failed", "Failed"
+
+
+class OrganisationImport(TenantModel):
+    """One upload of a Get Information About Schools (GIAS) establishment extract."""
+
+    source = models.FileField(upload_to="imports/%Y/")
+    original_name = models.CharField(max_length=200)
+    uploaded_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        max_length=20, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED
+    )
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    # [{"line": 7, "urn": "123456", "message": "…"}], one entry per rejected row.
+    errors = models.JSONField(default=list, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Import of {self.original_name}"
+
+    @property
+    def percent_done(self) -> int:
+        if not self.total_rows:
+            return 100 if self.status == ImportStatus.DONE else 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))

@@ -115,6 +115,12 @@ class TenantModel(models.Model):
             self.tenant = get_active_tenant()
         super().save(*args, **kwargs)
 
+    def full_clean(self, *args, **kwargs) -> None:
+        # Validation checks uniqueness within the tenant, so the tenant is known first.
+        if self.tenant_id is None:
+            self.tenant = get_active_tenant()
+        super().full_clean(*args, **kwargs)
+
 
 def bind_for_request(tenant: Tenant) -> None:
     """Activate a tenant for the rest of the current request.

@@ -11,7 +11,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# Variables already in the environment win over the file. SHAREWELL_ENV_FILE points elsewhere
+# (tests/test_settings.py uses an empty file so a developer's .env cannot hide a missing secret).
+environ.Env.read_env(env.path("SHAREWELL_ENV_FILE", default=BASE_DIR / ".env"), overwrite=False)
 
 SECRET_KEY = env("SECRET_KEY")
 DEBUG = env.bool("DEBUG", default=False)
@@ -171,7 +173,11 @@ REST_FRAMEWORK = {
     "DEFAULT_VERSIONING_CLASS": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
-DRF_STANDARDIZED_ERRORS = {"ALLOWED_ERROR_STATUS_CODES": ["400", "401", "403", "404", "405"]}
+DRF_STANDARDIZED_ERRORS = {
+    "ALLOWED_ERROR_STATUS_CODES": ["400", "401", "403", "404", "405"],
+    # A service's ValidationError becomes a 400 with field messages (partners/api.py).
+    "EXCEPTION_HANDLER_CLASS": "partners.api.ApiExceptionHandler",
+}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Sharewell API",
     "DESCRIPTION": (
@@ -205,12 +211,13 @@ SPECTACULAR_SETTINGS = {
 # filesystem transport) so that `make run` runs the scheduled jobs with no services at all.
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_FILESYSTEM_BROKER_DIR = VAR_DIR / "celery-broker"
+# A task not acknowledged within this time is handed to another worker, so no countdown or ETA
+# may be longer and no task may run this long (see config/celery.py, which enforces the first).
+SHAREWELL_TASK_VISIBILITY_TIMEOUT = 60 * 60 * 2
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    # A task not acknowledged within this time is handed to another worker, so no countdown or
-    # ETA may be longer (see config/celery.py).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60 * 2}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": SHAREWELL_TASK_VISIBILITY_TIMEOUT}
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_RESULT_BACKEND = None
@@ -221,9 +228,13 @@ else:
         "store_processed": False,
     }
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Well inside the visibility timeout, so a slow task is stopped before a second copy starts.
+CELERY_TASK_SOFT_TIME_LIMIT = 60 * 25
+CELERY_TASK_TIME_LIMIT = 60 * 30
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 60 * 60

@@ -10,4 +10,5 @@ os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.console.EmailB
 from .base import *  # noqa: F403
 from .base import env
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+# Loopback always, whatever a .env written for docker-compose says about the public host names.
+ALLOWED_HOSTS = [*env.list("ALLOWED_HOSTS", default=[]), "127.0.0.1", "localhost", "[::1]"]
