@@ -9,10 +9,29 @@ from partners import api as partners_api
 
 router = SimpleRouter(use_regex_path=False)
 router.register("organisations", partners_api.OrganisationViewSet, basename="organisation")
+router.register("memberships", partners_api.MembershipViewSet, basename="membership")
+router.register("invitations", partners_api.InvitationViewSet, basename="invitation")
+router.register("training-records", partners_api.TrainingRecordViewSet, basename="training-record")
+
+# An organisation's contacts live under it: /api/organisations/{id}/contacts/{contact_id}/.
+contacts = partners_api.ContactViewSet
+contact_urls = [
+    path(
+        "organisations/<uuid:id>/contacts/",
+        contacts.as_view({"get": "list", "post": "create"}),
+        name="organisation-contact-list",
+    ),
+    path(
+        "organisations/<uuid:id>/contacts/<uuid:contact_id>/",
+        contacts.as_view({"get": "retrieve", "patch": "partial_update"}),
+        name="organisation-contact-detail",
+    ),
+]
 
 urlpatterns = [
     path("auth/token/", partners_api.TokenObtainView.as_view(), name="api_token"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    *contact_urls,
     path("", include(router.urls)),
 ]

@@ -1,11 +1,31 @@
-"""Forms of the accounts pages and of choosing a partnership, worded as GOV.UK services do."""
+"""Forms of the pages, worded as GOV.UK services do: accounts, choosing a partnership,
+organisations, authorised contacts, people, training and importing from GIAS.
+
+Forms parse and check what was typed; the services validate the rules and save, and their
+errors are put back on the form's fields (`add_service_errors`).
+"""
 
 from __future__ import annotations
 
+import uuid
+import zipfile
+from pathlib import Path
+
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
 
-from partners.models import Membership
+from partners import selectors
+from partners.forms_rendering import DateInput
+from partners.models import (
+    AuthorisedContact,
+    Membership,
+    Organisation,
+    OrganisationType,
+    TrainingPolicy,
+)
+from partners.roles import Role
+from partners.validators import normalise_postcode
 
 
 class SignInForm(auth_forms.AuthenticationForm):
@@ -118,3 +138,514 @@ class ChooseMembershipForm(forms.Form):
                 "invalid_choice": "Choose one of your partnerships.",
             },
         )
+
+
+# --- Errors from services --------------------------------------------------------------------
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: each field's messages on that field, the
+    rest (and fields the form does not have) at the top of the form."""
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+# --- Uploaded documents ----------------------------------------------------------------------
+
+MEGABYTE = 1024 * 1024
+DOCUMENT_TYPES = {"pdf": "PDF", "docx": "DOCX", "odt": "ODT"}
+EVIDENCE_TYPES = {**DOCUMENT_TYPES, "png": "PNG", "jpg": "JPG", "jpeg": "JPG"}
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+
+
+def _content_matches(extension: str, upload) -> bool:
+    """Whether the file is what its name says: its first bytes, or for the zip-based office
+    formats, the parts every such document has."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    try:
+        if extension == "pdf":
+            return head.startswith(b"%PDF-")
+        if extension == "png":
+            return head.startswith(b"\x89PNG\r\n\x1a\n")
+        if extension in ("jpg", "jpeg"):
+            return head.startswith(b"\xff\xd8\xff")
+        if not head.startswith(b"PK\x03\x04"):
+            return False
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+            if extension == "docx":
+                return "[Content_Types].xml" in names and "word/document.xml" in names
+            if extension == "odt":
+                return "mimetype" in names and archive.read("mimetype").strip() == ODT_MIMETYPE
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return False
+    finally:
+        upload.seek(0)
+    return False
+
+
+def clean_document(upload, *, allowed: dict[str, str], max_megabytes: int):
+    """Check an uploaded document's type (by name and by content) and size, and give it a
+    random stored name: the name someone gave a file on their own computer is not kept."""
+    if upload is None:
+        return None
+    labels = sorted(set(allowed.values()), key=list(allowed.values()).index)
+    kinds = ", ".join(labels[:-1]) + f" or {labels[-1]}" if len(labels) > 1 else labels[0]
+    extension = Path(upload.name or "").suffix.lower().lstrip(".")
+    if upload.size == 0:
+        raise ValidationError("The selected file is empty")
+    if extension not in allowed:
+        raise ValidationError(f"The selected file must be a {kinds}")
+    if upload.size > max_megabytes * MEGABYTE:
+        raise ValidationError(f"The selected file must be smaller than {max_megabytes}MB")
+    if not _content_matches(extension, upload):
+        raise ValidationError(f"The selected file is not a real {allowed[extension]} file")
+    upload.name = f"{uuid.uuid4().hex}.{extension}"
+    return upload
+
+
+# --- Organisations ---------------------------------------------------------------------------
+
+
+class ModelValidatorsMixin:
+    """Runs the model fields' own validators (a postcode's shape, an ODS code's) with the form's,
+    so that every error shows at once; the service validates the whole record again."""
+
+    def _post_clean(self) -> None:
+        model = self._meta.model
+        for name, value in list(self.cleaned_data.items()):
+            if name not in self._meta.fields or value in (None, ""):
+                continue
+            try:
+                model._meta.get_field(name).run_validators(value)
+            except ValidationError as error:
+                self.add_error(name, error)
+
+
+class OrganisationChoiceField(forms.ModelChoiceField):
+    """An organisation of the active partnership, named by its public id in the page.
+
+    Its choices are read when the form is made, inside the request's tenant (a form class is
+    defined before any tenant is active): `only_active` leaves out former partners.
+    """
+
+    def __init__(self, *, only_active: bool = False, **kwargs) -> None:
+        self.only_active = only_active
+        super().__init__(queryset=None, to_field_name="public_id", **kwargs)
+
+    def load_choices(self, exclude: Organisation | None = None) -> None:
+        queryset = Organisation.objects.order_by("name")
+        if self.only_active:
+            queryset = queryset.filter(is_active=True)
+        if exclude is not None:
+            queryset = queryset.exclude(pk=exclude.pk)
+        self.queryset = queryset
+
+
+class OrganisationChoiceMixin:
+    """Loads the choices of every OrganisationChoiceField of the form for the active tenant."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, OrganisationChoiceField):
+                field.load_choices()
+
+
+class MemberChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Membership) -> str:
+        return obj.user.full_name or obj.user.email
+
+    def hint_from_instance(self, obj: Membership) -> str:
+        return obj.get_role_display()
+
+
+class OrganisationForm(ModelValidatorsMixin, forms.ModelForm):
+    """Every field of an organisation, in the groups the page shows as fieldsets."""
+
+    FIELDSETS = (
+        ("Organisation details", ("name", "type", "parent", "is_active")),
+        (
+            "Address and telephone",
+            ("address_line_1", "address_line_2", "town", "postcode", "phone"),
+        ),
+        (
+            "Identifiers",
+            ("urn", "la_establishment_number", "ods_code", "charity_number", "company_number"),
+        ),
+        ("ICO registration", ("ico_registration_number", "ico_renewal_date")),
+        (
+            "Governance people",
+            ("caldicott_guardian", "dpo_name", "dpo_email", "designated_managers"),
+        ),
+        ("Security summary", ("security_summary",)),
+    )
+
+    security_summary = forms.FileField(
+        label="Security summary document",
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ".pdf,.docx,.odt"}),
+        error_messages={"empty": "The selected file is empty"},
+        help_text="The summary of security arrangements each partner supplies (Haringey 7.4): "
+        "a PDF, DOCX or ODT file, smaller than 10MB.",
+    )
+
+    class Meta:
+        model = Organisation
+        # The parent is added per request (its choices are the tenant's organisations).
+        fields = (
+            "name",
+            "type",
+            "is_active",
+            "address_line_1",
+            "address_line_2",
+            "town",
+            "postcode",
+            "phone",
+            "urn",
+            "la_establishment_number",
+            "ods_code",
+            "charity_number",
+            "company_number",
+            "ico_registration_number",
+            "ico_renewal_date",
+            "caldicott_guardian",
+            "dpo_name",
+            "dpo_email",
+        )
+        labels = {
+            "name": "Name",
+            "type": "Type of organisation",
+            "parent": "Part of",
+            "is_active": "This organisation is an active partner",
+            "caldicott_guardian": "Caldicott guardian",
+            "dpo_name": "Data protection officer",
+            "ico_renewal_date": "ICO registration renewal date",
+        }
+        help_texts = {
+            "postcode": "For example, ME14 1XQ.",
+            "la_establishment_number": "For example, 886/2001.",
+            "ods_code": "For example, RYY.",
+            "ico_registration_number": "For example, Z1234567.",
+            "ico_renewal_date": "When the data protection fee is next due. For example, 31 3 2027",
+        }
+        widgets = {
+            "ico_renewal_date": DateInput(),
+            "postcode": forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+            "urn": forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+            "la_establishment_number": forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+            "ods_code": forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+            "ico_registration_number": forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+            "charity_number": forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+            "company_number": forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+            "phone": forms.TextInput(attrs={"class": "govuk-input--width-20", "type": "tel"}),
+            "dpo_email": forms.EmailInput(attrs={"spellcheck": "false"}),
+        }
+        error_messages = {
+            "name": {"required": "Enter the organisation's name"},
+            "type": {"required": "Select the type of organisation"},
+            "dpo_email": {
+                "invalid": "Enter an email address in the correct format, like name@example.org"
+            },
+            "ico_renewal_date": {"invalid": "ICO registration renewal date must be a real date"},
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        parent = OrganisationChoiceField(
+            required=False,
+            label="Part of",
+            empty_label="Not part of another organisation",
+            help_text="The body this is part of, such as the council a service belongs to.",
+        )
+        parent.load_choices(exclude=self._saved_instance)
+        self.fields["parent"] = parent
+        if instance.pk and instance.parent_id and "parent" not in self.initial:
+            self.initial["parent"] = instance.parent.public_id
+        self.fields["type"].choices = [("", "Select a type"), *OrganisationType.choices]
+        self.order_by_fieldsets()
+
+    def order_by_fieldsets(self) -> None:
+        # The error summary lists errors in field order: the order of the page.
+        self.order_fields([name for _legend, names in self.FIELDSETS for name in names])
+
+    @property
+    def fieldsets(self) -> list[tuple[str, list]]:
+        return [
+            (legend, [self[name] for name in names if name in self.fields])
+            for legend, names in self.FIELDSETS
+        ]
+
+    @property
+    def _saved_instance(self) -> Organisation | None:
+        return self.instance if self.instance.pk else None
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if selectors.organisation_name_taken(name=name, exclude=self._saved_instance):
+            raise ValidationError("An organisation with this name is already in the partnership")
+        return name
+
+    def clean_urn(self) -> str:
+        urn = self.cleaned_data["urn"].strip()
+        if selectors.organisation_urn_taken(urn=urn, exclude=self._saved_instance):
+            raise ValidationError("Another organisation in the partnership has this URN")
+        return urn
+
+    def clean_postcode(self) -> str:
+        return normalise_postcode(self.cleaned_data["postcode"])
+
+    def clean_ods_code(self) -> str:
+        return self.cleaned_data["ods_code"].strip().upper()
+
+    def clean_ico_registration_number(self) -> str:
+        return self.cleaned_data["ico_registration_number"].strip().upper()
+
+    def clean_security_summary(self):
+        return clean_document(
+            self.cleaned_data.get("security_summary"), allowed=DOCUMENT_TYPES, max_megabytes=10
+        )
+
+    def organisation_fields(self) -> dict:
+        """What to hand the service: every field, and the document only when one was chosen."""
+        fields = {name: self.cleaned_data[name] for name in (*self.Meta.fields, "parent")}
+        if self.cleaned_data.get("security_summary"):
+            fields["security_summary"] = self.cleaned_data["security_summary"]
+        return fields
+
+
+class OrganisationEditForm(OrganisationForm):
+    """The edit form also carries the version it was loaded with, and the designated managers,
+    chosen from the organisation's own people."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        organisation = self.instance
+        self.fields["designated_managers"] = MemberChoiceField(
+            queryset=selectors.designated_manager_candidates(organisation=organisation),
+            to_field_name="public_id",
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            label="Designated managers",
+            help_text="Senior managers who decide whether confidentiality may be overridden "
+            "(Haringey 4.6, 8.3). Only people of this organisation can be chosen.",
+        )
+        if not self.is_bound:
+            self.initial["version"] = organisation.version
+            self.initial["designated_managers"] = list(organisation.designated_managers.all())
+        self.order_by_fieldsets()
+        self.fields["security_summary"].help_text += (
+            " Choose a file only to replace the current document."
+            if organisation.security_summary
+            else ""
+        )
+
+
+# --- Authorised contacts ---------------------------------------------------------------------
+
+
+class ContactForm(ModelValidatorsMixin, forms.ModelForm):
+    class Meta:
+        model = AuthorisedContact
+        fields = ("name", "role", "email", "phone", "valid_from", "valid_to")
+        labels = {
+            "name": "Full name",
+            "role": "Role or job title",
+            "email": "Email address",
+            "phone": "Telephone",
+            "valid_from": "Authorised from",
+            "valid_to": "Authorised until",
+        }
+        help_texts = {
+            "valid_from": "For example, 1 9 2026",
+            "valid_to": "Enter the date their authority ends, or leave it empty while they "
+            "remain authorised.",
+        }
+        widgets = {
+            "valid_from": DateInput(),
+            "valid_to": DateInput(),
+            "email": forms.EmailInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+            "phone": forms.TextInput(attrs={"class": "govuk-input--width-20", "type": "tel"}),
+        }
+        error_messages = {
+            "name": {"required": "Enter the contact's full name"},
+            "role": {"required": "Enter the contact's role or job title"},
+            "email": {
+                "required": "Enter the contact's email address",
+                "invalid": "Enter an email address in the correct format, like name@example.org",
+            },
+            "valid_from": {
+                "required": "Enter the date they are authorised from",
+                "invalid": "Authorised from must be a real date",
+            },
+            "valid_to": {"invalid": "Authorised until must be a real date"},
+        }
+
+
+# --- People ----------------------------------------------------------------------------------
+
+
+class RoleField(forms.ChoiceField):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            choices=Role.choices,
+            widget=forms.RadioSelect,
+            error_messages={"required": "Select a role"},
+            **kwargs,
+        )
+
+
+class InvitationForm(OrganisationChoiceMixin, forms.Form):
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": "Enter the person's full name"},
+    )
+    email = forms.EmailField(
+        label="Email address",
+        help_text="We will email them a link to join. It works once, for 7 days.",
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter the person's email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+    organisation = OrganisationChoiceField(
+        only_active=True,
+        label="Organisation",
+        empty_label="Select an organisation",
+        error_messages={"required": "Select the organisation they work for"},
+    )
+    role = RoleField(label="Role")
+
+
+class MembershipChangeForm(OrganisationChoiceMixin, forms.Form):
+    role = RoleField(label="Role")
+    organisation = OrganisationChoiceField(
+        label="Organisation", error_messages={"required": "Select an organisation"}
+    )
+
+
+class AcceptInvitationForm(forms.Form):
+    """The invitee's password: a new one, or the one of the account they already have."""
+
+    def __init__(self, *args, has_account: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.has_account = has_account
+        if has_account:
+            self.fields["password"] = forms.CharField(
+                label="Your Sharewell password",
+                strip=False,
+                help_text="You already have a Sharewell account with this email address.",
+                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+                error_messages={"required": "Enter your password"},
+            )
+        else:
+            self.fields["password"] = forms.CharField(
+                label="Create a password",
+                strip=False,
+                help_text="Use at least 12 characters. Avoid common passwords, your name or "
+                "your email address.",
+                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                error_messages={"required": "Enter a password"},
+            )
+            self.fields["password_again"] = forms.CharField(
+                label="Confirm password",
+                strip=False,
+                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                error_messages={"required": "Enter the password again"},
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            not self.has_account
+            and cleaned.get("password")
+            and cleaned.get("password_again")
+            and cleaned["password"] != cleaned["password_again"]
+        ):
+            self.add_error("password_again", "The passwords do not match. Enter the same twice.")
+        return cleaned
+
+
+# --- Training --------------------------------------------------------------------------------
+
+
+class TrainingForm(forms.Form):
+    course = forms.CharField(
+        label="Course",
+        max_length=200,
+        help_text="For example, Kent schools information governance refresher.",
+        error_messages={"required": "Enter the name of the course"},
+    )
+    completed_on = forms.DateField(
+        label="Date completed",
+        widget=DateInput(),
+        help_text="For example, 14 9 2026",
+        error_messages={
+            "required": "Enter the date the course was completed",
+            "invalid": "Date completed must be a real date",
+        },
+    )
+    expires_on = forms.DateField(
+        label="Date it expires",
+        required=False,
+        widget=DateInput(),
+        help_text="Leave empty for 12 months after completion, the usual refresher interval.",
+        error_messages={"invalid": "Date it expires must be a real date"},
+    )
+    evidence = forms.FileField(
+        label="Certificate or other evidence",
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ".pdf,.docx,.odt,.png,.jpg,.jpeg"}),
+        error_messages={"empty": "The selected file is empty"},
+        help_text="A PDF, DOCX, ODT, PNG or JPG file, smaller than 10MB.",
+    )
+
+    def clean_evidence(self):
+        return clean_document(
+            self.cleaned_data.get("evidence"), allowed=EVIDENCE_TYPES, max_megabytes=10
+        )
+
+
+class TrainingPolicyForm(forms.Form):
+    untrained_decision_policy = forms.ChoiceField(
+        label="When someone's IG training has lapsed",
+        choices=TrainingPolicy.choices,
+        widget=forms.RadioSelect,
+        help_text="Training is refreshed every 12 months (Kent SEND SOP, Quality Standards).",
+        error_messages={"required": "Select what happens when training has lapsed"},
+    )
+
+
+# --- Importing from GIAS ---------------------------------------------------------------------
+
+
+class OrganisationImportForm(forms.Form):
+    source = forms.FileField(
+        label="Upload a GIAS establishment extract",
+        help_text="A CSV file downloaded from Get Information About Schools, with the columns "
+        "URN, EstablishmentName and TypeOfEstablishment (name). Smaller than 20MB.",
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
+        error_messages={"required": "Select a CSV file", "empty": "The selected file is empty"},
+    )
+    page_heading_field = "source"
+
+    def clean_source(self):
+        upload = self.cleaned_data["source"]
+        if upload.size == 0:
+            raise ValidationError("The selected file is empty")
+        if Path(upload.name or "").suffix.lower() != ".csv":
+            raise ValidationError("The selected file must be a CSV")
+        if upload.size > 20 * MEGABYTE:
+            raise ValidationError("The selected file must be smaller than 20MB")
+        return upload

@@ -34,6 +34,15 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "memberships.view": frozenset({Role.IG_OFFICER, Role.AUDITOR}),
     "memberships.manage": IG,
     "agreements.view": ALL_ROLES,
+    # Drafts and consultations of every organisation (others see the published ones).
+    "agreements.view_all": frozenset({Role.IG_OFFICER, Role.AUDITOR}),
+    "agreements.manage": IG,
+    # A manager edits a draft of their own organisation only when granted it (guardian).
+    "agreements.edit_drafts": frozenset({Role.MANAGER}),
+    # Sign, decline or withdraw for their own organisation; the IG officer records any.
+    "agreements.sign": frozenset({Role.IG_OFFICER, Role.MANAGER}),
+    "agreements.respond": frozenset({Role.IG_OFFICER, Role.MANAGER}),
+    "agreements.request_audit": frozenset({Role.IG_OFFICER, Role.MANAGER}),
     "consent.view": frozenset({Role.IG_OFFICER, Role.SENCO, Role.PRACTITIONER, Role.AUDITOR}),
     "consent.record": frozenset({Role.SENCO, Role.IG_OFFICER}),
     "decisions.view": ALL_ROLES,

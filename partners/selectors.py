@@ -6,19 +6,24 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.text import capfirst
 
 from partners.models import (
     AuthorisedContact,
+    DesignatedManager,
     Invitation,
     JobHeartbeat,
     Membership,
     Organisation,
+    OrganisationImport,
     TrainingRecord,
     User,
 )
+from partners.roles import can
 
 
 def memberships_for_user(*, user: User) -> QuerySet[Membership]:
@@ -147,3 +152,295 @@ def invitation_for_token(*, digest: str) -> Invitation | None:
         )
         .first()
     )
+
+
+# --- The API's lists and access functions (partners/api/) ------------------------------------
+
+
+def organisation_directory(
+    *, search: str = "", type: str = "", is_active: bool | None = None
+) -> QuerySet[Organisation]:
+    """Organisations with everything their full record shows, in a fixed number of queries."""
+    queryset = organisation_list(search=search).prefetch_related(
+        Prefetch("designated_managers", queryset=Membership.objects.order_by("created_at", "id"))
+    )
+    if type:
+        queryset = queryset.filter(type=type)
+    if is_active is not None:
+        queryset = queryset.filter(is_active=is_active)
+    return queryset
+
+
+def contacts_for_organisation(
+    *, organisation: Organisation, on: date, current: bool | None = None
+) -> QuerySet[AuthorisedContact]:
+    """An organisation's authorised contacts: all, only those authorised on `on` (current=True),
+    or only those not authorised that day, past or future (current=False)."""
+    queryset = AuthorisedContact.objects.filter(organisation=organisation)
+    if current is not None:
+        authorised = contacts_current(organisation=organisation, on=on).values("pk")
+        queryset = (
+            queryset.filter(pk__in=authorised) if current else queryset.exclude(pk__in=authorised)
+        )
+    return queryset.select_related("organisation", "recorded_by")
+
+
+def contact_get(*, organisation: Organisation, public_id: UUID | str) -> AuthorisedContact:
+    """One of the organisation's contacts; missing, another organisation's or another tenant's
+    are the same 404."""
+    try:
+        return contacts_for_organisation(organisation=organisation, on=timezone.localdate()).get(
+            public_id=public_id
+        )
+    except (AuthorisedContact.DoesNotExist, ValueError):
+        raise Http404("No such contact.") from None
+
+
+def membership_list(
+    *, is_active: bool | None = None, organisation: UUID | None = None
+) -> QuerySet[Membership]:
+    """The partnership's people with the expiry of their latest IG training, in one query."""
+    queryset = Membership.objects.select_related("user", "organisation").annotate(
+        latest_training_expiry=Max("training_records__expires_on")
+    )
+    if is_active is not None:
+        queryset = queryset.filter(is_active=is_active)
+    if organisation is not None:
+        queryset = queryset.filter(organisation__public_id=organisation)
+    return queryset
+
+
+def membership_get(*, public_id: UUID | str) -> Membership:
+    """The active tenant's membership with this id; missing and not-yours are the same 404."""
+    try:
+        return membership_list().get(public_id=public_id)
+    except (Membership.DoesNotExist, ValueError):
+        raise Http404("No such membership.") from None
+
+
+def training_state(*, expires_on: date | None, on: date) -> str:
+    """ "current" while training has not expired on `on`, "expired" after, "none" if never done."""
+    if expires_on is None:
+        return "none"
+    return "current" if expires_on > on else "expired"
+
+
+def training_records_visible(
+    *, viewer: Membership, on: date, membership: UUID | None = None, status: str = ""
+) -> QuerySet[TrainingRecord]:
+    """Training records the viewer may see: everyone's for those who see the partnership's
+    people (IG officers, auditors), otherwise only their own."""
+    queryset = TrainingRecord.objects.select_related("membership", "recorded_by")
+    if not can(viewer, "memberships.view"):
+        queryset = queryset.filter(membership=viewer)
+    if membership is not None:
+        queryset = queryset.filter(membership__public_id=membership)
+    if status == "current":
+        queryset = queryset.filter(expires_on__gt=on)
+    elif status == "expired":
+        queryset = queryset.filter(expires_on__lte=on)
+    return queryset
+
+
+def training_record_get(*, viewer: Membership, public_id: UUID | str) -> TrainingRecord:
+    """A training record the viewer may see; any other is a 404, as if it did not exist."""
+    try:
+        return training_records_visible(viewer=viewer, on=timezone.localdate()).get(
+            public_id=public_id
+        )
+    except (TrainingRecord.DoesNotExist, ValueError):
+        raise Http404("No such training record.") from None
+
+
+# --- The pages' reads (partners/views.py) ----------------------------------------------------
+
+
+def designated_manager_candidates(*, organisation: Organisation) -> QuerySet[Membership]:
+    """Who may be chosen as the organisation's designated managers, by name: its active people,
+    and whoever is designated already (so that saving the page never drops one unseen)."""
+    designated = DesignatedManager.objects.filter(organisation=organisation).values("membership_id")
+    return (
+        Membership.objects.filter(
+            Q(organisation=organisation, is_active=True) | Q(pk__in=designated)
+        )
+        .select_related("user")
+        .order_by("user__full_name")
+    )
+
+
+def organisation_name_taken(*, name: str, exclude: Organisation | None = None) -> bool:
+    queryset = Organisation.objects.filter(name__iexact=name.strip())
+    return (queryset.exclude(pk=exclude.pk) if exclude else queryset).exists()
+
+
+def organisation_urn_taken(*, urn: str, exclude: Organisation | None = None) -> bool:
+    if not urn:
+        return False
+    queryset = Organisation.objects.filter(urn=urn)
+    return (queryset.exclude(pk=exclude.pk) if exclude else queryset).exists()
+
+
+def organisation_import_get(*, public_id: UUID | str) -> OrganisationImport:
+    """One GIAS import of the active tenant; missing and not-yours are the same 404."""
+    try:
+        return OrganisationImport.objects.select_related("uploaded_by__user").get(
+            public_id=public_id
+        )
+    except (OrganisationImport.DoesNotExist, ValueError):
+        raise Http404("No such import.") from None
+
+
+def organisation_imports_recent(*, limit: int = 10) -> QuerySet[OrganisationImport]:
+    return OrganisationImport.objects.select_related("uploaded_by__user").order_by("-created_at")[
+        :limit
+    ]
+
+
+def invitation_has_account(*, invitation: Invitation) -> bool:
+    """Whether the invitee already signs in to Sharewell (then they prove their password)."""
+    return User.objects.filter(email__iexact=invitation.email).exists()
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: datetime
+    who: str
+    subject: str
+    action: str
+    changes: tuple[FieldChange, ...] = ()
+
+
+# Bookkeeping columns, and links that the entry's subject or author already names.
+_HISTORY_HIDDEN = frozenset(
+    {
+        "id",
+        "tenant",
+        "public_id",
+        "created_at",
+        "updated_at",
+        "version",
+        "organisation",
+        "recorded_by",
+    }
+)
+_HISTORY_ACTIONS = {"+": "Added", "~": "Changed", "-": "Removed"}
+HISTORY_LIMIT = 300
+
+
+def organisation_change_history(*, organisation: Organisation) -> list[HistoryEntry]:
+    """Who changed what and when, newest first: the organisation's own record, its authorised
+    contacts and its designated managers, each change as readable "from → to" values.
+
+    A fixed number of queries, however long the history: one per kind of record and one for the
+    names of parent organisations.
+    """
+    records = list(
+        organisation.history.select_related("history_user").order_by("-history_date")[
+            :HISTORY_LIMIT
+        ]
+    )
+    contacts = list(
+        AuthorisedContact.history.filter(organisation_id=organisation.pk)
+        .select_related("history_user")
+        .order_by("-history_date")[:HISTORY_LIMIT]
+    )
+    managers = list(
+        DesignatedManager.history.filter(organisation_id=organisation.pk)
+        .select_related("history_user", "membership__user")
+        .order_by("-history_date")[:HISTORY_LIMIT]
+    )
+    parent_ids = {r.parent_id for r in records if r.parent_id}
+    names = dict(
+        Organisation.objects.filter(pk__in=parent_ids).values_list("pk", "name")
+        if parent_ids
+        else []
+    )
+    entries = [
+        *_entries(Organisation, records, lambda r: "Organisation details", {"parent": names}),
+        *_entries(AuthorisedContact, contacts, lambda r: f"Authorised contact {r.name}", {}),
+        *(
+            HistoryEntry(
+                when=r.history_date,
+                who=_who(r),
+                subject="Designated managers",
+                action=f"{_HISTORY_ACTIONS.get(r.history_type, 'Changed')} "
+                f"{r.membership.user.full_name if r.membership else 'a person'}",
+            )
+            for r in managers
+        ),
+    ]
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return entries
+
+
+def _entries(model, records, subject, related_names) -> list[HistoryEntry]:
+    # Records come newest first; each is compared with the one before it of the same object.
+    by_object: dict[int, list] = {}
+    for record in reversed(records):
+        by_object.setdefault(record.id, []).append(record)
+    entries = []
+    for versions in by_object.values():
+        previous = None
+        for record in versions:
+            entries.append(
+                HistoryEntry(
+                    when=record.history_date,
+                    who=_who(record),
+                    subject=subject(record),
+                    action=_HISTORY_ACTIONS.get(record.history_type, "Changed"),
+                    changes=_changes(model, previous, record, related_names),
+                )
+            )
+            previous = record
+    return entries
+
+
+def _who(record) -> str:
+    user = record.history_user
+    return (user.full_name or user.email) if user else "Sharewell"
+
+
+def _changes(model, old, new, related_names) -> tuple[FieldChange, ...]:
+    if new.history_type == "-":
+        return ()
+    changes = []
+    for field in model._meta.concrete_fields:
+        if field.name in _HISTORY_HIDDEN or not hasattr(new, field.attname):
+            continue
+        before = getattr(old, field.attname) if old is not None else None
+        after = getattr(new, field.attname)
+        if before == after or (old is None and after in (None, "")):
+            continue
+        if field.get_internal_type() == "FileField":
+            # The stored path means nothing to a reader and is not theirs to see.
+            before = "A document" if before else None
+            after = "A new document" if after else None
+        changes.append(
+            FieldChange(
+                label=capfirst(field.verbose_name),
+                old=_readable(field, before, related_names),
+                new=_readable(field, after, related_names),
+            )
+        )
+    return tuple(changes)
+
+
+def _readable(field, value, related_names) -> str:
+    if value is None or value == "":
+        return "Not set"
+    if field.is_relation:
+        return related_names.get(field.name, {}).get(value, "Another record")
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, date):
+        return date_format(value, "j F Y")
+    return str(value)

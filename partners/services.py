@@ -32,6 +32,7 @@ from partners.models import (
     Membership,
     Organisation,
     OrganisationImport,
+    Tenant,
     TrainingRecord,
     User,
 )
@@ -214,9 +215,16 @@ def contact_add(*, actor: Membership, organisation: Organisation, **fields) -> A
             raise TypeError(f"{name} is not a contact field")
         setattr(contact, name, value)
     contact._history_user = actor.user
+    _check_contact_dates(contact)
     contact.full_clean()
     contact.save()
     return contact
+
+
+def _check_contact_dates(contact: AuthorisedContact) -> None:
+    # The database refuses it too; this says which field is wrong, in words.
+    if contact.valid_from and contact.valid_to and contact.valid_to < contact.valid_from:
+        raise ValidationError({"valid_to": "The end date must be on or after the start date."})
 
 
 def contact_update(*, actor: Membership, contact: AuthorisedContact, **fields) -> AuthorisedContact:
@@ -227,6 +235,7 @@ def contact_update(*, actor: Membership, contact: AuthorisedContact, **fields) -
         setattr(contact, name, value)
     contact.recorded_by = actor
     contact._history_user = actor.user
+    _check_contact_dates(contact)
     contact.full_clean()
     contact.save()
     return contact
@@ -258,6 +267,8 @@ def training_record(
     )
     if evidence:
         record.evidence = evidence
+    if expires_on and completed_on and expires_on <= completed_on:
+        raise ValidationError({"expires_on": "The expiry date must be after the completion date."})
     record._history_user = actor.user
     record.full_clean()
     record.save()
@@ -331,12 +342,14 @@ def invitation_accept(*, raw_token: str, password: str) -> Membership:
         if claimed != 1:
             raise ValidationError("This invitation link has expired or has already been used.")
         user.save()
-        membership = Membership.objects.create(
-            tenant=invitation.tenant,
-            user=user,
-            organisation=invitation.organisation,
-            role=invitation.role,
-        )
+        # Someone who left and is invited back gets their old membership (and its history)
+        # again: a person has one membership per partnership.
+        membership = Membership.objects.filter(user=user).first() or Membership(user=user)
+        membership.organisation = invitation.organisation
+        membership.role = invitation.role
+        membership.is_active = True
+        membership._history_user = invitation.invited_by.user
+        membership.save()
         Invitation.objects.filter(pk=invitation.pk).update(membership=membership)
     return membership
 
@@ -524,3 +537,16 @@ def _duplicate_error(row: gias.GiasRow, seen: dict[str, int]) -> str:
         return f"URN {row.urn} appears again; line {seen[row.urn]} was used."
     seen[row.urn] = row.line
     return ""
+
+
+# --- Partnership settings --------------------------------------------------------------------
+
+
+def tenant_set_training_policy(*, actor: Membership, policy: str) -> Tenant:
+    """Whether someone whose IG training has lapsed may still log sharing decisions."""
+    _require(actor, "memberships.manage")
+    tenant = actor.tenant
+    tenant.untrained_decision_policy = policy
+    tenant.full_clean()
+    tenant.save(update_fields=["untrained_decision_policy"])
+    return tenant

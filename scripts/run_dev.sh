@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Serves Sharewell for development: a Celery worker with its embedded beat in the background,
-# Django's runserver on http://127.0.0.1:8000 in the foreground. Stopping the server (Ctrl-C)
-# stops the worker too. `make run` migrates and seeds first, then runs this.
+# Django's runserver on http://127.0.0.1:8000. Ctrl-C (or TERM to this script, or the server
+# exiting) stops both. `make run` migrates and seeds first, then runs this.
 #
 # Without REDIS_URL the broker is a folder under var/ (kombu's filesystem transport), so the
 # scheduled jobs run with no services at all.
@@ -13,17 +13,24 @@ PY=.venv/bin/python
 ADDRESS="${SHAREWELL_ADDRESS:-127.0.0.1:8000}"
 WORKER_LOG=var/log/celery-worker.log
 
-mkdir -p var/log var/media var/celery-broker/queue var/celery-broker/processed
+mkdir -p var/log var/media var/celery-broker/queue var/celery-broker/processed var/celery-broker/control
 
 # One process: the solo pool runs tasks in the worker itself and -B embeds the only beat.
 "$PY" -m celery -A config worker -B --pool=solo --loglevel=INFO \
   >>"$WORKER_LOG" 2>&1 &
 worker_pid=$!
 
-stop_worker() {
+server_pid=""
+
+stop() {
+  # TERM is runserver's clean exit (its reloader ends the serving child) and Celery's warm
+  # shutdown (the task in hand finishes first).
+  if [ -n "$server_pid" ]; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
   if kill -0 "$worker_pid" 2>/dev/null; then
     echo "Stopping the Celery worker (pid $worker_pid)"
-    # TERM is Celery's warm shutdown: the task in hand finishes first.
     kill -TERM "$worker_pid" 2>/dev/null || true
     for _ in $(seq 1 50); do
       kill -0 "$worker_pid" 2>/dev/null || break
@@ -33,7 +40,7 @@ stop_worker() {
   fi
   wait "$worker_pid" 2>/dev/null || true
 }
-trap stop_worker EXIT
+trap stop EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -46,5 +53,8 @@ fi
 echo "Celery worker and beat running (pid $worker_pid), log: $WORKER_LOG"
 echo "Sharewell: http://$ADDRESS/  (Ctrl-C stops the server and the worker)"
 
-# Not exec: the shell stays to stop the worker when the server ends.
-"$PY" manage.py runserver "$ADDRESS"
+# In the background and waited for, so that the shell acts on Ctrl-C or TERM at once (a shell
+# runs its traps only after a foreground command ends) and then stops both processes.
+"$PY" manage.py runserver "$ADDRESS" </dev/null &
+server_pid=$!
+wait "$server_pid"

@@ -332,3 +332,29 @@ def test_a_weak_password_is_refused_and_the_invitation_stays_usable(partnership)
         services.invitation_accept(raw_token=links[0], password="short")
     membership = services.invitation_accept(raw_token=links[0], password="a long passphrase 2026")
     assert membership.user.email == "weak@example.org"
+
+
+def test_a_deactivated_member_invited_again_gets_their_membership_back(in_tenant):
+    officer = in_tenant.member(Role.IG_OFFICER)
+    leaver = in_tenant.member(Role.PRACTITIONER)
+    services.membership_deactivate(actor=officer, membership=leaver)
+    links = []
+    services.invitation_send(
+        actor=officer,
+        email=leaver.user.email,
+        full_name=leaver.user.full_name,
+        organisation=in_tenant.council,
+        role=Role.SENCO,
+        accept_url_for=lambda raw: links.append(raw) or "x",
+    )
+    membership = services.invitation_accept(
+        raw_token=links[0], password="correct horse battery staple"
+    )
+    assert membership.pk == leaver.pk
+    leaver.refresh_from_db()
+    assert (leaver.is_active, leaver.role, leaver.organisation) == (
+        True,
+        Role.SENCO,
+        in_tenant.council,
+    )
+    assert Membership.objects.filter(user=leaver.user).count() == 1

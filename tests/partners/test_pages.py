@@ -4,7 +4,6 @@ pages, and forms rendered as GOV.UK components."""
 from __future__ import annotations
 
 import re
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -99,7 +98,7 @@ def test_each_role_sees_exactly_the_links_its_capabilities_allow(
 
     expected = [("Home", "/"), ("Organisations", "/organisations/")]
     if role in (Role.IG_OFFICER, Role.AUDITOR):
-        expected.append(("Members", "/partnership/"))
+        expected += [("People", "/people/"), ("Members", "/partnership/")]
     assert nav_links(html) == expected
 
 
@@ -363,7 +362,7 @@ def test_another_partnerships_organisation_is_a_404_that_reveals_nothing(
     [
         ("/test/forbidden/", 403, "You cannot use this page"),
         ("/test/missing/", 404, "Page not found"),
-        (f"/organisations/{uuid.uuid4()}/", 404, "Page not found"),
+        ("/organisations/5b0c1f1e-8a4e-4c41-9d2c-1c1f0e7f3a11/", 404, "Page not found"),
         ("/no-such-page/", 404, "Page not found"),
     ],
 )

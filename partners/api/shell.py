@@ -1,21 +1,26 @@
-"""The REST API shell and the partners app's endpoints.
+"""The REST API shell every app's API shares.
 
-The shell is what every app's API shares: the base viewset for tenant-scoped objects, the
-exception handler that turns a service's ValidationError into a 400, and the JSON error views
-Django uses for /api/ paths that never reach a DRF view. Every error, from DRF or from Django,
-has one shape: {"type": ..., "errors": [{"code", "detail", "attr"}]} (drf-standardized-errors).
+The base viewset for tenant-scoped objects, the field that turns a UUID into a related object of
+the active tenant, the exception handler that turns a service's ValidationError into a 400 (and a
+refused concurrent edit into a 409), the JSON error views Django uses for /api/ paths that never
+reach a DRF view, and token sign-in. Every error, from DRF or from Django, has one shape:
+{"type": ..., "errors": [{"code", "detail", "attr"}]} (drf-standardized-errors).
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import NON_FIELD_ERRORS
+import uuid
+from pathlib import PurePosixPath
+
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from drf_standardized_errors.handler import ExceptionHandler
+from drf_standardized_errors.openapi_serializers import ClientErrorEnum
 from drf_standardized_errors.settings import package_settings
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.fields import get_error_detail
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -23,9 +28,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from partners import views as pages
-from partners.models import Organisation
-from partners.selectors import organisation_get, organisation_list
-from partners.services import api_token_issue
+from partners.services import ConcurrentEdit, api_token_issue
 
 API_PREFIX = "/api/"
 
@@ -33,17 +36,44 @@ API_PREFIX = "/api/"
 # --- Errors ----------------------------------------------------------------------------------
 
 
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "Someone else changed this record while you were editing it."
+    default_code = "conflict"
+
+
 class ApiExceptionHandler(ExceptionHandler):
     """drf-standardized-errors, plus: a service's Django ValidationError is a 400 with field
-    messages, so an API view can call a service without translating its errors by hand."""
+    messages, so an API view can call a service without translating its errors by hand; and a
+    concurrent edit the service refused is a 409 Conflict with the service's message."""
 
     def convert_known_exceptions(self, exc: Exception) -> Exception:
+        # ConcurrentEdit is a ValidationError too, so it is recognised first.
+        if isinstance(exc, ConcurrentEdit):
+            return Conflict(" ".join(exc.messages))
         if isinstance(exc, DjangoValidationError):
             detail = get_error_detail(exc)
             if isinstance(detail, dict) and NON_FIELD_ERRORS in detail:
                 detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
             return exceptions.ValidationError(detail)
         return super().convert_known_exceptions(exc)
+
+
+class ErrorCode409Enum(models.TextChoices):
+    CONFLICT = "conflict"
+
+
+class Error409Serializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=ErrorCode409Enum.choices)
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+class ErrorResponse409Serializer(serializers.Serializer):
+    """The body of a 409: the record changed since the client read it; nothing was saved."""
+
+    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
+    errors = Error409Serializer(many=True)
 
 
 def _json_error(request: HttpRequest, exc: exceptions.APIException) -> JsonResponse:
@@ -85,7 +115,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return pages.server_error(request)
 
 
-# --- Base viewset ----------------------------------------------------------------------------
+# --- Base viewset and fields -----------------------------------------------------------------
 
 
 class TenantViewSet(viewsets.GenericViewSet):
@@ -108,49 +138,62 @@ class TenantViewSet(viewsets.GenericViewSet):
             self.get_object()
         return super().http_method_not_allowed(request, *args, **kwargs)
 
+    def query(self, serializer_class: type[serializers.Serializer]) -> dict:
+        """The request's query parameters, validated: a bad filter is a 400 naming it."""
+        params = serializer_class(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        return params.validated_data
 
-# --- Organisations ---------------------------------------------------------------------------
-
-
-class OrganisationSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
-
-    class Meta:
-        model = Organisation
-        fields = ["id", "name", "type", "parent", "is_active"]
+    def respond(self, serializer_class, instance, status_code: int = status.HTTP_200_OK):
+        context = self.get_serializer_context()
+        return Response(serializer_class(instance, context=context).data, status=status_code)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="The partnership's organisations",
-        description="Newest first, a page at a time: follow `next` (cursor pagination).",
-        parameters=[
-            OpenApiParameter(
-                "search",
-                OpenApiTypes.STR,
-                description="Only organisations whose name contains this text.",
-            )
-        ],
-    ),
-    retrieve=extend_schema(
-        summary="One organisation of the partnership",
-        description="Another partnership's organisation is a 404, as if it did not exist.",
-    ),
+class PublicIdField(serializers.SlugRelatedField):
+    """A related object named by its UUID, looked up through the model's tenant-scoped manager
+    when the request is validated: another partnership's object is "not found", in the same
+    words as an id that never existed. Give the manager (`queryset=Organisation.objects`), not a
+    queryset, so the lookup happens inside the request's tenant."""
+
+    default_error_messages = {
+        "does_not_exist": "There is no {model} with this id in your partnership.",
+        "invalid": "Enter a valid id (a UUID).",
+    }
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("slug_field", "public_id")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            public_id = uuid.UUID(str(data))
+        except (TypeError, ValueError, AttributeError):
+            self.fail("invalid")
+        queryset = self.get_queryset()
+        try:
+            return queryset.get(public_id=public_id)
+        except ObjectDoesNotExist:
+            self.fail("does_not_exist", model=queryset.model._meta.verbose_name)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "nullable": True,
+        "readOnly": True,
+        "description": "The name of the stored file, or null when there is none.",
+    }
 )
-class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
-    """Organisations of the caller's partnership."""
+class StoredFileNameField(serializers.Field):
+    """A stored file, shown by its name only: the file itself is never served from a URL that
+    bypasses the tenant check."""
 
-    serializer_class = OrganisationSerializer
-    required_capability = "organisations.view"
+    def __init__(self, **kwargs) -> None:
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
 
-    def get_queryset(self):
-        return organisation_list(search=self.request.query_params.get("search", "").strip())
-
-    def get_object(self):
-        organisation = organisation_get(public_id=self.kwargs[self.lookup_url_kwarg])
-        self.check_object_permissions(self.request, organisation)
-        return organisation
+    def to_representation(self, value):
+        return PurePosixPath(value.name).name if value else None
 
 
 # --- API tokens ------------------------------------------------------------------------------

@@ -1,5 +1,4 @@
-"""Pages of the partners app: choosing a partnership, the dashboard, organisations, the accounts
-pages' small additions to Django's auth views, and the error pages."""
+"""Signing out, choosing a partnership, the dashboard of each role, and the error pages."""
 
 from __future__ import annotations
 
@@ -10,8 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
-from django.utils.cache import patch_vary_headers
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import FormView, TemplateView
 
 from partners.forms import ChooseMembershipForm
 from partners.permissions import MembershipRequiredMixin
@@ -20,12 +18,11 @@ from partners.selectors import (
     membership_count,
     memberships_for_user,
     organisation_count,
-    organisation_get,
-    organisation_list,
     scheduler_heartbeat,
     scheduler_is_late,
 )
 from partners.services import membership_activate
+from partners.views.people import training_summary
 
 
 class ChooseMembershipView(LoginRequiredMixin, FormView):
@@ -73,67 +70,13 @@ class DashboardView(MembershipRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        membership = self.request.membership
         context["scheduler"] = scheduler = scheduler_heartbeat()
-        if self.request.membership.role == Role.IG_OFFICER:
+        if membership.role == Role.IG_OFFICER:
             context["scheduler_is_late"] = scheduler_is_late(heartbeat=scheduler)
             context["organisation_count"] = organisation_count()
             context["membership_count"] = membership_count()
-        return context
-
-
-class OrganisationListView(MembershipRequiredMixin, ListView):
-    """The partnership's organisations, searchable by name.
-
-    One URL serves both the page and, for htmx's requests as the user types, just the results
-    (`Vary: HX-Request` keeps caches from mixing the two up). A history restore asks for the
-    whole page.
-    """
-
-    required_capability = "organisations.view"
-    template_name = "partners/organisation_list.html"
-    fragment_template_name = "partners/_organisation_results.html"
-    context_object_name = "organisations"
-    paginate_by = 100
-
-    def get_queryset(self):
-        return organisation_list(search=self.search)
-
-    @property
-    def search(self) -> str:
-        return self.request.GET.get("q", "").strip()[:200]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["search"] = self.search
-        return context
-
-    def get_template_names(self) -> list[str]:
-        htmx = self.request.htmx
-        if htmx and not htmx.history_restore_request:
-            return [self.fragment_template_name]
-        return [self.template_name]
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        patch_vary_headers(response, ["HX-Request"])
-        return response
-
-
-class OrganisationDetailView(MembershipRequiredMixin, DetailView):
-    required_capability = "organisations.view"
-    template_name = "partners/organisation_detail.html"
-    context_object_name = "organisation"
-
-    def get_object(self, queryset=None):
-        return organisation_get(public_id=self.kwargs["public_id"])
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        organisation = self.object
-        parts = ("address_line_1", "address_line_2", "town", "postcode")
-        context["address_lines"] = [
-            value for value in (getattr(organisation, part, "") for part in parts) if value
-        ]
+        context["my_training"] = training_summary(membership)
         return context
 
 
