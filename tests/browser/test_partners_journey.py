@@ -53,8 +53,9 @@ def broker(tmp_path):
             client.delete(key)
         return
     queue, processed = tmp_path / "broker" / "queue", tmp_path / "broker" / "processed"
-    queue.mkdir(parents=True)
-    processed.mkdir()
+    control = tmp_path / "broker" / "control"
+    for folder in (queue, processed, control):
+        folder.mkdir(parents=True)
     saved = {
         key: app.conf[key]
         for key in ("broker_url", "broker_transport_options", "task_ignore_result")
@@ -64,6 +65,7 @@ def broker(tmp_path):
         "data_folder_in": str(queue),
         "data_folder_out": str(queue),
         "processed_folder": str(processed),
+        "control_folder": str(control),
         "store_processed": False,
     }
     # No result backend runs without services, and nothing here waits for a task's result.
