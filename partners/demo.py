@@ -24,22 +24,28 @@ import importlib.util
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
+from django.utils import timezone
 
 from partners.models import (
+    AuthorisedContact,
     BankHolidayRegion,
+    DesignatedManager,
     Membership,
     Organisation,
     OrganisationType,
     Tenant,
+    TrainingRecord,
     User,
 )
 from partners.roles import Role
+from partners.services import TRAINING_VALIDITY
 from partners.tenancy import activate
 
 # Published in the README so that anyone can try each role; these accounts exist only where
@@ -194,6 +200,51 @@ HARINGEY = PartnershipSpec(
 
 DEMO_PARTNERSHIPS: tuple[PartnershipSpec, ...] = (KENT, HARINGEY)
 
+# Kent's governance details (Haringey 4.1–4.2, 8.3, 12.1), its authorised information-sharing
+# contacts (Kent schools protocol), and IG training (Kent SEND SOP "Quality Standards"). Dates are
+# relative to the day the seed runs, so the demo always has current, lapsing and lapsed rows.
+KENT_DETAILS: dict[str, dict[str, Any]] = {
+    "council": {
+        "address_line_1": "Sessions House, County Road",
+        "town": "Maidstone",
+        "postcode": "ME14 1XQ",
+        "phone": "03000 000000",
+        "ico_registration_number": "Z0000001",
+        "caldicott_guardian": "Dr Helen Marsh (demo)",
+        "dpo_name": "Andrew Cole (demo)",
+        "dpo_email": "dpo@kent-council.demo.sharewell.test",
+    },
+    "primary_school": {
+        "address_line_1": "1 Orchard Lane",
+        "town": "Maidstone",
+        "postcode": "ME14 1AA",
+        "urn": "990101",
+        "la_establishment_number": "886/2101",
+        "ico_registration_number": "Z0000002",
+        "dpo_name": "Schools DPO Service (demo)",
+    },
+    "nhs_trust": {"ods_code": "RYYDEMO", "caldicott_guardian": "Dr Imran Shah (demo)"},
+    "police": {"phone": "01622 000000"},
+}
+# (organisation, name, role, email, started days ago, ended days ago or None)
+KENT_CONTACTS: tuple[tuple[str, str, str, str, int, int | None], ...] = (
+    ("council", "Andrew Cole", "Data Protection Officer", "dpo@kent-council", 900, None),
+    ("sen_service", "Fiona Grant", "SEN Information Lead", "sen.info@kent-council", 400, None),
+    ("primary_school", "Rachel Whitfield", "SENCo", "senco@hopfield", 500, None),
+    ("primary_school", "Gareth Lowe", "Former Headteacher", "head@hopfield", 1500, 120),
+    ("nhs_trust", "Nadia Begum", "IG Manager", "ig@kcht", 300, None),
+    ("police", "DS Mark Howell", "Public Protection Unit", "ppu@kent-police", 200, None),
+)
+# (member, course, completed days ago): 365 days makes the record lapse on the seed's day.
+KENT_TRAINING: tuple[tuple[str, str, int], ...] = (
+    ("ig_officer", "Information governance for practitioners", 60),
+    ("manager", "Information governance for practitioners", 200),
+    ("senco", "Information sharing and consent in SEND", 340),
+    ("practitioner", "Information governance for practitioners", 400),
+    ("auditor", "Auditing information governance", 30),
+    ("multi", "Information governance for practitioners", 700),
+)
+
 M = TypeVar("M", bound=models.Model)
 
 
@@ -246,6 +297,8 @@ def demo_partnership_seed() -> DemoSeed:
             # Every tenant-owned row is written with this tenant active, as a request would.
             with activate(tenant):
                 _partnership_sync(spec=spec, demo=demo, users=seed.users, changes=seed.changes)
+                if spec is KENT:
+                    _kent_governance_sync(demo=demo, changes=seed.changes)
                 for extend in demo_extensions():
                     extend(demo)
             seed.partnerships[spec.key] = demo
@@ -313,6 +366,49 @@ def _partnership_sync(
                 "organisation": demo.organisations[membership.organisation],
                 "role": membership.role,
                 "is_active": True,
+            },
+            changes=changes,
+        )
+
+
+def _kent_governance_sync(*, demo: DemoPartnership, changes: Counter[str]) -> None:
+    today = timezone.localdate()
+    for key, values in KENT_DETAILS.items():
+        _sync(
+            Organisation.objects,
+            lookup={"pk": demo.organisation(key).pk},
+            values=values,
+            changes=changes,
+        )
+    _sync(
+        DesignatedManager.objects,
+        lookup={
+            "organisation": demo.organisation("sen_service"),
+            "membership": demo.member("manager"),
+        },
+        values={},
+        changes=changes,
+    )
+    for org, name, role, email, started, ended in KENT_CONTACTS:
+        _sync(
+            AuthorisedContact.objects,
+            lookup={"organisation": demo.organisation(org), "name": name},
+            values={
+                "role": role,
+                "email": f"{email}.demo.sharewell.test",
+                "valid_from": today - timedelta(days=started),
+                "valid_to": today - timedelta(days=ended) if ended is not None else None,
+            },
+            changes=changes,
+        )
+    for member, course, completed_days_ago in KENT_TRAINING:
+        completed_on = today - timedelta(days=completed_days_ago)
+        _sync(
+            TrainingRecord.objects,
+            lookup={"membership": demo.member(member), "course": course},
+            values={
+                "completed_on": completed_on,
+                "expires_on": completed_on + TRAINING_VALIDITY,
             },
             changes=changes,
         )

@@ -10,11 +10,21 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from partners import demo as demo_module
 from partners.demo import DEMO_PASSWORD, demo_partnership_seed
-from partners.models import Membership, Organisation, OrganisationType, Tenant, User
+from partners.models import (
+    AuthorisedContact,
+    Membership,
+    Organisation,
+    OrganisationType,
+    Tenant,
+    TrainingRecord,
+    User,
+)
 from partners.roles import Role
+from partners.selectors import training_status_for_organisation
 from partners.tenancy import activate, active_tenant_or_none
 
 pytestmark = pytest.mark.django_db
@@ -209,3 +219,25 @@ def test_it_refuses_to_run_where_demo_data_is_not_allowed(settings):
 
     assert not Tenant.objects.exists()
     assert not User.objects.filter(email__endswith="@demo.sharewell.test").exists()
+
+
+def test_the_demo_has_authorised_contacts_and_training_some_of_it_lapsed(db):
+    call_command("seed_demo", stdout=StringIO())
+    tenant = Tenant.objects.get(slug="kent-medway-demo")
+    today = timezone.localdate()
+    with activate(tenant):
+        contacts = AuthorisedContact.objects.all()
+        assert contacts.filter(valid_to__isnull=True).count() >= 4
+        assert contacts.filter(valid_to__lt=today).exists()
+        statuses = {
+            row.status
+            for org in Organisation.objects.filter(memberships__isnull=False).distinct()
+            for row in training_status_for_organisation(organisation=org, on=today)
+        }
+        assert statuses == {"current", "expired"}
+        sen_service = Organisation.objects.get(name__startswith="KCC Special Educational Needs")
+        assert sen_service.designated_managers.get().user.email == "manager@demo.sharewell.test"
+    call_command("seed_demo", stdout=StringIO())
+    with activate(tenant):
+        assert AuthorisedContact.objects.count() == contacts.count()
+        assert TrainingRecord.objects.count() == 6
