@@ -64,10 +64,21 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "record-heartbeat": {
         "task": "partners.tasks.record_heartbeat",
-        "schedule": crontab(minute="*/5"),
+        "schedule": crontab(),
     },
     "clear-expired-sessions": {
         "task": "partners.tasks.clear_expired_sessions",
         "schedule": crontab(minute=17),
+    },
+    # Expiry drops the runs a stopped worker missed: the next run does their work anyway.
+    "deliver-outbox": {
+        "task": "notifications.tasks.deliver_outbox",
+        "schedule": crontab(),
+        "options": {"expires": 55},
+    },
+    "sweep-reminders": {
+        "task": "notifications.tasks.sweep_reminders",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 14 * 60},
     },
 }
