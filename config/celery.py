@@ -76,6 +76,13 @@ app.conf.beat_schedule = {
         "schedule": crontab(),
         "options": {"expires": 55},
     },
+    # Consents past their review date become expired events (consent_check already treats them
+    # as expired by date; this records it and removes the access they gave).
+    "expire-consents": {
+        "task": "consent.tasks.expire_consents",
+        "schedule": crontab(minute=7),
+        "options": {"expires": 55 * 60},
+    },
     "sweep-reminders": {
         "task": "notifications.tasks.sweep_reminders",
         "schedule": crontab(minute="*/15"),

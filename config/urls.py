@@ -7,7 +7,9 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
+    path("", include("notifications.urls")),
     path("", include("partners.urls")),
+    path("", include("agreements.urls")),
 ]
 
 # GOV.UK-style error pages that show neither the exception's text nor anything about the object

@@ -8,6 +8,14 @@ class PartnersConfig(AppConfig):
     name = "partners"
     verbose_name = "Partners"
 
+    def ready(self) -> None:
+        # Signing in and out keep the register of signed-in sessions (partners/security); the
+        # training and ICO registration reminders join the reminder sweep (partners/reminders.py).
+        from partners import reminders
+        from partners.security import signals  # noqa: F401
+
+        reminders.register()
+
 
 class PlatformAdminConfig(admin_apps.AdminConfig):
     default = False

@@ -15,6 +15,7 @@ from partners.selectors import user_has_several_memberships
 NAVIGATION = [
     ("Home", "dashboard", "dashboard.view"),
     ("Organisations", "organisation_list", "organisations.view"),
+    ("Agreements", "agreement_list", "agreements.view"),
     ("People", "membership_list", "memberships.view"),
 ]
 

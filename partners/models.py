@@ -6,7 +6,7 @@ import uuid
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -98,6 +98,18 @@ class Tenant(models.Model):
         choices=TrainingPolicy.choices,
         default=TrainingPolicy.WARN,
         help_text="Whether someone whose IG training has lapsed may log sharing decisions.",
+    )
+    # Security settings of the partnership (SECURITY.md).
+    mfa_required_for_everyone = models.BooleanField(
+        "two-step verification for everyone",
+        default=False,
+        help_text="IG officers, designated managers and auditors always use two-step "
+        "verification; this asks it of SENCos and practitioners too.",
+    )
+    session_idle_minutes = models.PositiveSmallIntegerField(
+        "minutes without activity before signing someone out",
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(240)],
     )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -429,3 +441,7 @@ class OrganisationImport(TenantModel):
         if not self.total_rows:
             return 100 if self.status == ImportStatus.DONE else 0
         return min(100, round(100 * self.processed_rows / self.total_rows))
+
+
+# The security app's models (access audit, signed-in sessions) are partners models too.
+from partners.security.models import AccessEvent, SignedInSession  # noqa: E402, F401

@@ -45,10 +45,23 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "agreements.request_audit": frozenset({Role.IG_OFFICER, Role.MANAGER}),
     "consent.view": frozenset({Role.IG_OFFICER, Role.SENCO, Role.PRACTITIONER, Role.AUDITOR}),
     "consent.record": frozenset({Role.SENCO, Role.IG_OFFICER}),
+    # Every child of the partnership, past need-to-know (consent app); others see only children
+    # their organisation is involved with.
+    "consent.view_all": frozenset({Role.IG_OFFICER, Role.AUDITOR}),
+    "consent.settings": IG,
     "decisions.view": ALL_ROLES,
     "decisions.record": frozenset({Role.PRACTITIONER, Role.SENCO, Role.MANAGER}),
     "breaches.view": frozenset({Role.IG_OFFICER, Role.MANAGER, Role.AUDITOR}),
+    # Every breach of the partnership (a manager sees those their organisation is party to).
+    "breaches.view_all": frozenset({Role.IG_OFFICER, Role.AUDITOR}),
+    # Report a breach and record its steps for their own organisation; the IG officer, any.
+    "breaches.report": frozenset({Role.IG_OFFICER, Role.MANAGER}),
+    "breaches.manage": IG,
     "api.docs": ALL_ROLES,
+    # Security (partners/security): the partnership's settings and unlocking accounts; the
+    # access audit, which the auditor reads too.
+    "security.manage": IG,
+    "security.access_log": frozenset({Role.IG_OFFICER, Role.AUDITOR}),
 }
 
 

@@ -37,6 +37,8 @@ from partners.models import (
     User,
 )
 from partners.roles import can
+from partners.security.mfa import two_step_check_for_token
+from partners.security.sessions import sessions_end_all
 from partners.selectors import invitation_for_token, membership_for_user, memberships_for_user
 from partners.tenancy import activate
 
@@ -57,16 +59,24 @@ def token_digest(raw: str) -> str:
 
 
 def api_token_issue(
-    *, email: str, password: str, membership_id: UUID | str | None = None
+    *,
+    request: HttpRequest,
+    email: str,
+    password: str,
+    otp: str | None = None,
+    membership_id: UUID | str | None = None,
 ) -> tuple[str, ApiToken]:
     """Check the credentials and issue a token bound to one of the user's memberships.
 
     Wrong email and wrong password give the same error, so the answer never reveals whether an
-    account exists.
+    account exists. The request goes to authenticate() so that sign-in lockout (django-axes)
+    counts and refuses API tries as it does the sign-in page's. Someone who must use two-step
+    verification also gives the code from their authenticator app (`otp`).
     """
-    user = authenticate(username=email, password=password)
+    user = authenticate(request, username=email, password=password)
     if user is None:
         raise ValidationError({"non_field_errors": "Enter a correct email address and password."})
+    two_step_check_for_token(user=user, otp=otp)
     memberships = list(memberships_for_user(user=user))
     if membership_id:
         membership = membership_for_user(user=user, public_id=membership_id)
@@ -93,12 +103,14 @@ def api_token_touch(*, token: ApiToken) -> None:
 
 
 def user_deactivate(*, user: User) -> None:
-    """Deactivate (never delete) a user and revoke their API tokens at once."""
+    """Deactivate (never delete) a user: their sessions end and their API tokens stop working
+    at once."""
     user.is_active = False
     user.save(update_fields=["is_active"])
     ApiToken.objects.filter(membership__user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+    sessions_end_all(user=user)
 
 
 # --- Organisations ---------------------------------------------------------------------------
@@ -369,7 +381,8 @@ def membership_change(
 
 
 def membership_deactivate(*, actor: Membership, membership: Membership) -> Membership:
-    """End someone's membership (kept, with its history); their API tokens stop working."""
+    """End someone's membership (kept, with its history); their API tokens stop working and
+    their sessions end at once."""
     _require(actor, "memberships.manage")
     if membership.pk == actor.pk:
         raise ValidationError("You cannot deactivate your own membership.")
@@ -379,6 +392,9 @@ def membership_deactivate(*, actor: Membership, membership: Membership) -> Membe
     ApiToken.objects.filter(membership=membership, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+    # Their signed-in sessions end too (in every partnership: they sign in again to go on
+    # working in another), so nothing they had open stays usable.
+    sessions_end_all(user=membership.user)
     return membership
 
 

@@ -5,6 +5,7 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from partners.models import JobHeartbeat, OrganisationImport, Tenant
+from partners.security.sessions import sessions_prune
 from partners.services import organisation_import_run
 from partners.tenancy import activate
 
@@ -19,8 +20,10 @@ def record_heartbeat() -> str:
 
 @shared_task(name="partners.tasks.clear_expired_sessions")
 def clear_expired_sessions() -> int:
-    """Delete the sessions that have expired; a second run finds none and deletes nothing."""
+    """Delete the sessions that have expired, and forget signed-in sessions (the register
+    behind "sign out everywhere") unused for a month; a second run deletes nothing."""
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    sessions_prune()
     return deleted
 
 

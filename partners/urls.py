@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from partners import forms, views
 
@@ -94,6 +94,8 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
+    # Two-step verification, sessions, the access log, lockouts (partners/security/urls.py).
+    path("", include("partners.security.urls")),
     path(
         "account/password/",
         auth_views.PasswordChangeView.as_view(form_class=forms.PasswordChangeForm),

@@ -10,6 +10,8 @@ from partners.models import Membership, Organisation, Tenant
 from partners.roles import Role
 from partners.tenancy import activate
 from tests.factories import MembershipFactory, OrganisationFactory, TenantFactory
+from tests.security.flush import allow_the_test_flush
+from tests.security.twostep import sign_in_verified
 
 
 @dataclass
@@ -58,11 +60,11 @@ def outsider(other_partnership) -> Membership:
 
 @pytest.fixture
 def client_for():
-    """client_for(membership) -> a Client signed in with that membership active."""
+    """client_for(membership) -> a Client signed in with that membership active (and past
+    two-step verification for those who must use it)."""
 
     def make(membership: Membership) -> Client:
-        client = Client()
-        client.force_login(membership.user)
+        client = sign_in_verified(Client(), membership.user)
         session = client.session
         session["sharewell_active_membership"] = str(membership.public_id)
         session.save()
@@ -76,3 +78,11 @@ def in_tenant(partnership):
     """Run the test body with the partnership's tenant active, as a request or task would."""
     with activate(partnership.tenant):
         yield partnership
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _append_only_tables_let_the_test_flush_through():
+    """Transactional tests empty the database afterwards; append-only tables refuse DELETE
+    otherwise (partners/security/appendonly.py)."""
+    with allow_the_test_flush():
+        yield

@@ -126,3 +126,110 @@ class SignatoryFactory(factory.django.DjangoModelFactory):
     tenant = factory.SelfAttribute("agreement.tenant")
     organisation = factory.SubFactory(OrganisationFactory, tenant=factory.SelfAttribute("..tenant"))
     invited_on = factory.Faker("past_date")
+
+
+# --- Consent ----------------------------------------------------------------------------------
+
+import datetime as _dt  # noqa: E402
+
+from consent import models as consent_models  # noqa: E402
+from consent.choices import Gender  # noqa: E402
+from consent.validators import nhs_check_digit  # noqa: E402
+
+
+def nhs_test_number(n: int) -> str:
+    """The n-th checksum-valid NHS number of the 999 range the NHS keeps for testing (never a
+    real patient's)."""
+    found = -1
+    candidate = 999_000_000
+    while True:
+        candidate += 1
+        check = nhs_check_digit(str(candidate))
+        if check is not None:
+            found += 1
+            if found == n:
+                return f"{candidate}{check}"
+
+
+class DataSubjectFactory(factory.django.DjangoModelFactory):
+    """A child aged about nine, with a test-range NHS number; no setting, no team (records made
+    this way are granted to nobody: use the services, or `subject_sync_access`)."""
+
+    class Meta:
+        model = consent_models.DataSubject
+
+    tenant = factory.SubFactory(TenantFactory)
+    forenames = factory.Sequence(lambda n: f"Testchild{n}")
+    surname = "Sampleton"
+    date_of_birth = factory.LazyFunction(
+        lambda: _dt.date.today() - _dt.timedelta(days=9 * 365 + 100)  # noqa: DTZ011
+    )
+    gender = Gender.FEMALE
+    nhs_number = factory.Sequence(nhs_test_number)
+
+
+class ConsentScopeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = agreement_models.ConsentScope
+
+    agreement = factory.SubFactory(AgreementFactory)
+    tenant = factory.SelfAttribute("agreement.tenant")
+    name = factory.Sequence(lambda n: f"Consent scope {n}")
+    when_required = "Statutory assessment processes, including monitoring of plans."
+
+
+# --- Breaches ---------------------------------------------------------------------------------
+
+from django.utils import timezone as _timezone  # noqa: E402
+
+from breaches import models as breach_models  # noqa: E402
+from breaches.choices import MILESTONE_ORDER  # noqa: E402
+from breaches.deadlines import BreachRules, milestone_due_dates  # noqa: E402
+
+
+class BreachReportFactory(factory.django.DjangoModelFactory):
+    """A breach written directly, with its milestones computed as `breach_report` computes them
+    but no rule checked and nobody told: for lists, pages and isolation tests. Tests of the
+    rules report breaches through `breaches.services.breach_report`."""
+
+    class Meta:
+        model = breach_models.BreachReport
+        skip_postgeneration_save = True
+
+    agreement = factory.SubFactory(AgreementFactory)
+    tenant = factory.SelfAttribute("agreement.tenant")
+    title = factory.Sequence(lambda n: f"Breach {n}")
+    reporting_organisation = factory.SelfAttribute("agreement.owner_organisation")
+    organisation_in_breach = factory.SubFactory(
+        OrganisationFactory, tenant=factory.SelfAttribute("..tenant")
+    )
+    reported_at = factory.LazyFunction(_timezone.now)
+    identified_at = factory.SelfAttribute("reported_at")
+    identified_on = factory.LazyAttribute(lambda o: _timezone.localdate(o.identified_at))
+    description = "A report was sent to the wrong address."
+    region = factory.SelfAttribute("tenant.bank_holiday_region")
+    notify_days = 5
+    report_days = 10
+    meeting_days = 20
+    minutes_days = 5
+
+    @factory.post_generation
+    def milestones(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        due = milestone_due_dates(BreachRules.of_breach(obj), obj.identified_on)
+        responsible = {
+            "partners_notified": obj.reporting_organisation,
+            "report_distributed": obj.organisation_in_breach,
+        }
+        for position, kind in enumerate(MILESTONE_ORDER):
+            breach_models.Milestone.objects.create(
+                tenant=obj.tenant,
+                breach=obj,
+                kind=kind,
+                position=position,
+                responsible_organisation=responsible.get(kind, obj.agreement.owner_organisation),
+                working_days=BreachRules.of_breach(obj).working_days(kind),
+                counted_from=obj.identified_on if due[kind] else None,
+                due_on=due[kind],
+            )

@@ -3,9 +3,11 @@
 local.py (development), test.py and production.py import this module and change what they must.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -34,6 +36,12 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "django_htmx",
+    # Security: two-step verification (TOTP and recovery codes), sign-in lockout, the CSP header.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "partners",
     "notifications",
     "agreements",
@@ -45,16 +53,29 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, so static files keep their long cache lifetime: every other response
+    # gets the CSP header, `Cache-Control: no-store` and the other security headers.
+    "csp.middleware.CSPMiddleware",
+    "partners.security.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks request.user as verified when this session passed two-step verification.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Binds the active membership (and so the tenant) for the rest of the request.
     "partners.middleware.ActiveMembershipMiddleware",
+    # Ends sessions that were idle too long (the partnership's timeout), lived too long or were
+    # signed out everywhere.
+    "partners.security.middleware.SessionPolicyMiddleware",
+    # Sends a signed-in user who still owes a two-step verification code to give it (or set up).
+    "partners.security.middleware.TwoStepRequiredMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -102,6 +123,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Accounts --------------------------------------------------------------------------------
 AUTH_USER_MODEL = "partners.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a sign-in from a locked-out account or address before the password is checked.
+    "partners.security.lockout.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -129,10 +152,70 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 
-SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# A shared computer in a school office: closing the browser ends the session.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
+
+# --- Security (SECURITY.md) ------------------------------------------------------------------
+# Sessions: the idle timeout is each partnership's own (Tenant.session_idle_minutes, 30 by
+# default); this is the idle timeout before a partnership is chosen and the absolute lifetime of
+# any session, however active (partners/security/sessions.py).
+SHAREWELL_SESSION_IDLE_DEFAULT = timedelta(minutes=30)
+SHAREWELL_SESSION_ABSOLUTE_LIFETIME = timedelta(hours=8)
+# The session store keeps a session an hour longer, so that the service ends it and says why.
+SESSION_COOKIE_AGE = int((SHAREWELL_SESSION_ABSOLUTE_LIFETIME + timedelta(hours=1)).total_seconds())
+
+# Two-step verification (django-otp): TOTP from an authenticator app, and recovery codes.
+OTP_TOTP_ISSUER = "Sharewell"
+# A wrong code makes the next try wait 1, 2, 4, 8… seconds (per device), so guessing is slow.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# Sign-in lockout (django-axes, partners/security/lockout.py). An account is locked after 5
+# failed sign-ins, an address after 50 (an office behind one address has many people), each
+# for 15 minutes after the failure that locked it. Tries while locked do not extend it, so nobody
+# can keep someone else locked out; the account holder is emailed, and an IG officer can unlock
+# an account at once.
+AXES_HANDLER = "partners.security.lockout.LockoutHandler"
+AXES_FAILURE_LIMIT = 5
+SHAREWELL_LOCKOUT_ADDRESS_LIMIT = 50
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The sign-in form's field and authenticate()'s keyword; axes would otherwise use "email".
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "partners.security.lockout.username_from"
+AXES_LOCKOUT_CALLABLE = "partners.security.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "partners.security.network.client_ip"
+AXES_VERBOSE = False
+# How many reverse proxies in front of the app append to X-Forwarded-For. 0: the address is the
+# connection's own (REMOTE_ADDR) and X-Forwarded-For, which anyone can send, is ignored.
+SHAREWELL_TRUSTED_PROXY_COUNT = env.int("SHAREWELL_TRUSTED_PROXY_COUNT", default=0)
+
+# Response headers. No inline script anywhere (templates load every script from /static/; the
+# htmx config meta tag in base.html stops htmx injecting styles or evaluating strings).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "frame-src": [NONE],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+    },
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SHAREWELL_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -206,7 +289,18 @@ SPECTACULAR_SETTINGS = {
         )
     }
     # Organisation types appear in several request and response bodies; one name for them all.
-    | {"OrganisationTypeEnum": "partners.models.OrganisationType.choices"},
+    | {"OrganisationTypeEnum": "partners.models.OrganisationType.choices"}
+    # Agreements: several of their choice fields share a name ("kind", "status").
+    | {
+        f"{name}Enum": f"agreements.choices.{name}.choices"
+        for name in (
+            "AgreementKind",
+            "AgreementStatus",
+            "LegalBasisKind",
+            "SignatoryStatus",
+            "ConsultationStatus",
+        )
+    },
     "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
 }
 
@@ -254,7 +348,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs each step of every PDF at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 
 # --- Sharewell -------------------------------------------------------------------------------

@@ -21,6 +21,8 @@ from partners.selectors import (
     contacts_for_organisation,
     organisation_directory,
     organisation_get,
+    organisation_name_taken,
+    organisation_urn_taken,
 )
 from partners.services import (
     ORGANISATION_EDITABLE_FIELDS,
@@ -72,11 +74,39 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 
 class OrganisationInputSerializer(serializers.ModelSerializer):
+    """An organisation's fields. The name and the URN are unique in the partnership: a clash is
+    a 400 on that field (`unique`), as on the page, not a database constraint's message. The
+    organisation being edited, if any, is `context["organisation"]`."""
+
     parent = PublicIdField(queryset=Organisation.objects, required=False, allow_null=True)
 
     class Meta:
         model = Organisation
         fields = ORGANISATION_API_FIELDS
+        extra_kwargs = {
+            "name": {
+                "error_messages": {
+                    "unique": "An organisation with this name is already in the partnership."
+                }
+            },
+            "urn": {
+                "error_messages": {
+                    "unique": "Another organisation in the partnership has this URN."
+                }
+            },
+            # The model's postcode validator's code, so that the schema documents it.
+            "postcode": {"error_messages": {"invalid_postcode": "Enter a real postcode."}},
+        }
+
+    def validate_name(self, name: str) -> str:
+        if organisation_name_taken(name=name, exclude=self.context.get("organisation")):
+            self.fields["name"].fail("unique")
+        return name
+
+    def validate_urn(self, urn: str) -> str:
+        if urn and organisation_urn_taken(urn=urn, exclude=self.context.get("organisation")):
+            self.fields["urn"].fail("unique")
+        return urn
 
 
 class OrganisationUpdateSerializer(OrganisationInputSerializer):
@@ -196,7 +226,9 @@ class OrganisationViewSet(
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
         organisation = self.get_object()
-        payload = OrganisationUpdateSerializer(data=request.data, partial=partial)
+        payload = OrganisationUpdateSerializer(
+            data=request.data, partial=partial, context={"organisation": organisation}
+        )
         payload.is_valid(raise_exception=True)
         fields = dict(payload.validated_data)
         version = fields.pop("version")

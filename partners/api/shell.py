@@ -44,8 +44,14 @@ class Conflict(exceptions.APIException):
 
 class ApiExceptionHandler(ExceptionHandler):
     """drf-standardized-errors, plus: a service's Django ValidationError is a 400 with field
-    messages, so an API view can call a service without translating its errors by hand; and a
-    concurrent edit the service refused is a 409 Conflict with the service's message."""
+    messages, so an API view can call a service without translating its errors by hand; a
+    concurrent edit the service refused is a 409 Conflict with the service's message; and a view
+    with `commit_on_error = True` keeps what its request wrote (token sign-in's failure count)."""
+
+    def set_rollback(self) -> None:
+        if getattr(self.context.get("view"), "commit_on_error", False):
+            return
+        super().set_rollback()
 
     def convert_known_exceptions(self, exc: Exception) -> Exception:
         # ConcurrentEdit is a ValidationError too, so it is recognised first.
@@ -207,6 +213,14 @@ class TokenObtainSerializer(serializers.Serializer):
         help_text="The membership the token acts as; required when you belong to several "
         "partnerships.",
     )
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=20,
+        help_text="The 6-digit code from your authenticator app (or a recovery code). Required "
+        "for IG officers, designated managers and auditors, and for everyone in a partnership "
+        "that asks it or who has set up two-step verification.",
+    )
 
 
 class TokenSerializer(serializers.Serializer):
@@ -216,24 +230,50 @@ class TokenSerializer(serializers.Serializer):
     role = serializers.CharField()
 
 
+class ErrorCode429Enum(models.TextChoices):
+    THROTTLED = "throttled"
+
+
+class Error429Serializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=ErrorCode429Enum.choices)
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+class ErrorResponse429Serializer(serializers.Serializer):
+    """The body of a 429: too many failed sign-ins from this account or address; wait."""
+
+    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
+    errors = Error429Serializer(many=True)
+
+
 class TokenObtainView(APIView):
-    """Exchange an email address and password for an API token bound to one membership."""
+    """Exchange an email address and password (and the code from an authenticator app, for those
+    who use two-step verification) for an API token bound to one membership."""
 
     # The credentials are in the body: no session, so no CSRF, and no token needed to get one.
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    # A refused sign-in must still count towards the lockout, and a wrong code towards its
+    # throttling: the error answer commits the request's transaction instead of rolling it back
+    # (the service writes nothing else before it refuses).
+    commit_on_error = True
 
     @extend_schema(
         summary="Obtain an API token",
+        description="After repeated failures the account or address is locked for a while "
+        "(429, with Retry-After), whatever is sent.",
         request=TokenObtainSerializer,
-        responses={201: TokenSerializer},
+        responses={201: TokenSerializer, 429: ErrorResponse429Serializer},
     )
     def post(self, request):
         payload = TokenObtainSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         raw, token = api_token_issue(
+            request=request._request,
             email=payload.validated_data["email"],
             password=payload.validated_data["password"],
+            otp=payload.validated_data.get("otp") or None,
             membership_id=payload.validated_data.get("membership"),
         )
         membership = token.membership

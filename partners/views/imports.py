@@ -17,6 +17,8 @@ from django.views.generic import TemplateView
 from partners.forms import OrganisationImportForm
 from partners.models import ImportStatus, OrganisationType
 from partners.permissions import MembershipRequiredMixin
+from partners.security.audit import IMPORT_FILE, access_record
+from partners.security.models import AccessAction
 from partners.selectors import (
     organisation_import_get,
     organisation_imports_recent,
@@ -60,7 +62,15 @@ class OrganisationImportPreviewView(MembershipRequiredMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         if self.job.status != ImportStatus.PREVIEWED:
             return redirect(_progress_url(self.job))
-        return super().get(request, *args, **kwargs)
+        response = super().get(request, *args, **kwargs)
+        # The preview shows rows of the uploaded file.
+        access_record(
+            request=request,
+            action=AccessAction.VIEW,
+            object_type=IMPORT_FILE,
+            object_id=self.job.public_id,
+        )
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -22,6 +22,8 @@ from partners.forms import (
 from partners.models import Organisation, OrganisationType
 from partners.permissions import MembershipRequiredMixin
 from partners.roles import can
+from partners.security.audit import SECURITY_SUMMARY, access_record
+from partners.security.models import AccessAction
 from partners.selectors import (
     contact_get,
     contacts_for_organisation,
@@ -238,10 +240,17 @@ class SecuritySummaryView(MembershipRequiredMixin, View):
 
     def get(self, request, public_id):
         organisation = organisation_get(public_id=public_id)
-        return document_response(
+        response = document_response(
             organisation.security_summary,
             download_name=f"{slugify(organisation.name)[:80]}-security-summary",
         )
+        access_record(
+            request=request,
+            action=AccessAction.DOWNLOAD,
+            object_type=SECURITY_SUMMARY,
+            object_id=organisation.public_id,
+        )
+        return response
 
 
 # --- Authorised contacts ---------------------------------------------------------------------

@@ -29,6 +29,8 @@ from partners.forms import (
 from partners.middleware import SESSION_KEY
 from partners.permissions import MembershipRequiredMixin
 from partners.roles import can
+from partners.security.audit import TRAINING_EVIDENCE, access_record
+from partners.security.models import AccessAction
 from partners.selectors import (
     invitation_for_token,
     invitation_has_account,
@@ -310,7 +312,14 @@ class TrainingEvidenceView(MembershipRequiredMixin, View):
 
     def get(self, request, public_id):
         record = training_record_get(viewer=request.membership, public_id=public_id)
-        return document_response(record.evidence, download_name="training-evidence")
+        response = document_response(record.evidence, download_name="training-evidence")
+        access_record(
+            request=request,
+            action=AccessAction.DOWNLOAD,
+            object_type=TRAINING_EVIDENCE,
+            object_id=record.public_id,
+        )
+        return response
 
 
 class TrainingPolicyView(ServiceFormView):

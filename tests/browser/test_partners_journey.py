@@ -29,6 +29,7 @@ from partners.models import AuthorisedContact, TrainingRecord
 from partners.roles import Role
 from partners.tenancy import activate
 from tests.factories import DEFAULT_PASSWORD
+from tests.security.browser import pass_two_step
 
 SAMPLE = Path(__file__).resolve().parents[2] / "partners" / "fixtures" / "gias_sample.csv"
 # The import is small; this is the longest a slow machine should need for the worker to run it.
@@ -144,6 +145,7 @@ def sign_in(journey, membership) -> None:
     page.get_by_label("Email address").fill(membership.user.email)
     page.get_by_label("Password", exact=True).fill(DEFAULT_PASSWORD)
     journey.click(page.get_by_role("button", name="Sign in"))
+    pass_two_step(journey, membership.user.email)
     assert journey.path == "/"
 
 

@@ -14,6 +14,7 @@ from partners.demo import DEMO_PASSWORD
 from partners.models import Membership, Tenant
 from partners.roles import Role, can
 from partners.tenancy import activate
+from tests.security.browser import pass_two_step
 
 DEMO_EMAILS = {
     Role.IG_OFFICER: "ig.officer@demo.sharewell.test",
@@ -45,6 +46,8 @@ def sign_in(journey, *, email: str, password: str) -> None:
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     journey.click(page.get_by_role("button", name="Sign in"))
+    # IG officers, managers and auditors set up (or give the code of) an authenticator app.
+    pass_two_step(journey, email)
 
 
 def sign_out(journey) -> None:

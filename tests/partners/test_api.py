@@ -11,10 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from partners.api import permission_denied, server_error
-from partners.models import ApiToken
+from partners.models import ApiToken, User
 from partners.roles import Role
+from partners.security.mfa import two_step_required
 from partners.services import user_deactivate
 from tests.factories import DEFAULT_PASSWORD, MembershipFactory, OrganisationFactory
+from tests.security.twostep import otp_for, sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +29,10 @@ def detail_url(organisation) -> str:
 
 
 def obtain(email: str, password: str = DEFAULT_PASSWORD, **extra):
+    # Those who must use two-step verification give the code from their app as well.
+    user = User.objects.filter(email__iexact=email).first()
+    if "otp" not in extra and user is not None and two_step_required(user):
+        extra["otp"] = otp_for(user)
     return Client().post(
         TOKEN_URL, {"email": email, "password": password, **extra}, content_type="application/json"
     )
@@ -221,15 +227,15 @@ def test_the_session_needs_an_active_membership(partnership, other_partnership):
     MembershipFactory(
         tenant=other_partnership.tenant, organisation=other_partnership.council, user=member.user
     )
-    client = Client()
-    client.force_login(member.user)
+    client = sign_in_verified(Client(), member.user)
 
     assert_error(client.get(LIST_URL), 403, "client_error", "permission_denied")
 
 
 def test_unsafe_methods_over_the_session_need_the_csrf_token(partnership):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(partnership.member(Role.IG_OFFICER).user)
+    client = sign_in_verified(
+        Client(enforce_csrf_checks=True), partnership.member(Role.IG_OFFICER).user
+    )
 
     refused = client.post(LIST_URL, {}, content_type="application/json")
     body = assert_error(refused, 403, "client_error", "permission_denied")

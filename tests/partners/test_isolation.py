@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable
 
 import pytest
+from axes.models import AccessAttempt
 from django.http import HttpResponse, HttpResponseNotFound, JsonResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, path, resolve, reverse
@@ -19,6 +20,7 @@ from django.utils.html import escape
 
 from partners import services
 from partners.models import (
+    AccessEvent,
     AuthorisedContact,
     DesignatedManager,
     Invitation,
@@ -31,6 +33,7 @@ from partners.roles import Role
 from partners.tenancy import activate
 from tests.isolation import assert_tenant_isolated
 from tests.partners import test_pages_directory as page_forms
+from tests.security.twostep import otp_for
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +53,11 @@ def search_for(organisation) -> str:
 def api_token_client(membership) -> Client:
     response = Client().post(
         "/api/auth/token/",
-        {"email": membership.user.email, "password": "correct horse battery staple"},
+        {
+            "email": membership.user.email,
+            "password": "correct horse battery staple",
+            "otp": otp_for(membership.user),
+        },
         content_type="application/json",
     )
     assert response.status_code == 201, response.content
@@ -671,6 +678,83 @@ def training_policy_page_case(client, ours, outsider) -> None:
     )
 
 
+def _our_access_event(ours) -> AccessEvent:
+    member = ours.member(Role.IG_OFFICER)
+    return AccessEvent.objects.create(
+        tenant=ours.tenant,
+        membership=member,
+        action="download",
+        object_type="organisation.security_summary",
+        object_id=ours.council.public_id,
+        channel="page",
+    )
+
+
+def security_access_log_page_case(client, ours, outsider) -> None:
+    event = _our_access_event(ours)
+    url = reverse("security_access_log")
+    markers = [str(ours.council.public_id), ours.member(Role.IG_OFFICER).user.full_name]
+    filtered = f"{url}?action=download&object_type=organisation.security_summary"
+    assert_tenant_isolated(client, event, list_urls=[url, filtered], markers=markers)
+    # Naming one of our people as the person searched for is refused, as a stranger would be.
+    assert client.get(url, {"person": str(event.membership.public_id)}).status_code == 400
+
+
+def security_access_log_export_page_case(client, ours, outsider) -> None:
+    event = _our_access_event(ours)
+    url = reverse("security_access_log_export")
+    markers = [str(ours.council.public_id), ours.member(Role.IG_OFFICER).user.email]
+    assert_tenant_isolated(client, event, list_urls=[url], markers=markers)
+
+
+def _lock_out(member) -> None:
+    AccessAttempt.objects.create(
+        username=member.user.email,
+        ip_address="198.51.100.7",
+        user_agent="test",
+        failures_since_start=5,
+        attempt_time=timezone.now(),
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/sign-in/",
+    )
+
+
+def security_locked_accounts_page_case(client, ours, outsider) -> None:
+    member = ours.member(Role.PRACTITIONER)
+    _lock_out(member)
+    assert_tenant_isolated(
+        client,
+        member,
+        list_urls=[reverse("security_locked_accounts")],
+        markers=[member.user.full_name, member.user.email],
+    )
+
+
+def security_unlock_page_case(client, ours, outsider) -> None:
+    member = ours.member(Role.PRACTITIONER)
+    _lock_out(member)
+    url = reverse("security_unlock", args=[member.public_id])
+    assert_tenant_isolated(client, member, write_requests=_page_writes(url))
+    assert AccessAttempt.objects.filter(username=member.user.email).exists()
+
+
+def security_settings_page_case(client, ours, outsider) -> None:
+    url = reverse("security_settings")
+    assert_tenant_isolated(client, ours.tenant, list_urls=[url])
+    # The settings the outsider saves are their own partnership's, never ours.
+    saved = client.post(url, {"mfa_required_for_everyone": "on", "session_idle_minutes": "15"})
+    assert saved.status_code == 302
+    ours.tenant.refresh_from_db()
+    outsider.tenant.refresh_from_db()
+    assert (ours.tenant.mfa_required_for_everyone, ours.tenant.session_idle_minutes) == (False, 30)
+    assert (outsider.tenant.mfa_required_for_everyone, outsider.tenant.session_idle_minutes) == (
+        True,
+        15,
+    )
+
+
 PAGE_CASES: dict[str, Callable] = {
     "dashboard": dashboard_page_case,
     "organisation_list": organisation_list_page_case,
@@ -694,6 +778,11 @@ PAGE_CASES: dict[str, Callable] = {
     "my_training_record": my_training_record_page_case,
     "training_evidence": training_evidence_page_case,
     "training_policy": training_policy_page_case,
+    "security_access_log": security_access_log_page_case,
+    "security_access_log_export": security_access_log_export_page_case,
+    "security_locked_accounts": security_locked_accounts_page_case,
+    "security_unlock": security_unlock_page_case,
+    "security_settings": security_settings_page_case,
 }
 
 # Partners page routes that address no tenant's object, and why.
@@ -702,6 +791,12 @@ NOT_TENANT_PAGE_ROUTES = {
     "invitation_accept": "Reached by a one-time secret link before the invitee is a member; "
     "the invitation names its own partnership (tests/partners/test_pages_directory.py).",
     "logout": "Signing out.",
+    # The signed-in person's own account (partners/security): no partnership's data.
+    "security_two_step_verify": "The code from the person's own authenticator app.",
+    "security_two_step_setup": "Setting up the person's own authenticator app.",
+    "security_account": "The person's own two-step verification and sessions.",
+    "security_recovery_codes": "The person's own recovery codes.",
+    "security_sign_out_everywhere": "Ends the person's own sessions.",
 }
 
 

@@ -96,7 +96,7 @@ def test_each_role_sees_exactly_the_links_its_capabilities_allow(
     )
     html = client_for(partnership.member(role)).get(reverse("dashboard")).content.decode()
 
-    expected = [("Home", "/"), ("Organisations", "/organisations/")]
+    expected = [("Home", "/"), ("Organisations", "/organisations/"), ("Agreements", "/agreements/")]
     if role in (Role.IG_OFFICER, Role.AUDITOR):
         expected += [("People", "/people/"), ("Members", "/partnership/")]
     assert nav_links(html) == expected

@@ -1,0 +1,203 @@
+"""Need-to-know access to children's records (Haringey 3.8).
+
+Within a partnership, a child's record is visible only to the organisations involved with the
+child: the child's current setting, the organisations in the team around the child, those a
+current consent allows sharing with, and any that another app says are involved (the sharing
+log: an organisation a decision shared with). Each involved organisation's group holds
+django-guardian's `view_datasubject` permission on the record, in the direct-foreign-key table
+`DataSubjectGroupObjectPermission`; `subject_sync_access` grants it when an organisation becomes
+involved and revokes it when it no longer is. IG officers and auditors see every child of their
+partnership.
+
+Two functions answer every question about it, for pages, the API and search alike:
+`subjects_visible_to(membership)` (a queryset) and `subject_get_for(membership, public_id)` (one
+child, or Http404 — missing, another partnership's and not-involved look the same).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from uuid import UUID
+
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from consent.choices import ConsentStatus
+from consent.models import (
+    ConsentRecipient,
+    DataSubject,
+    DataSubjectGroupObjectPermission,
+    DataSubjectUserObjectPermission,
+    OrganisationGroup,
+    TeamMember,
+)
+from partners.models import Membership, Organisation
+from partners.roles import can
+
+VIEW_PERMISSION = "view_datasubject"
+NOT_FOUND = "No such child or young person."
+
+# --- Who is involved -----------------------------------------------------------------------------
+
+InvolvementSource = Callable[[DataSubject], Iterable[int]]
+_involvement_sources: dict[str, InvolvementSource] = {}
+
+
+def register_involvement_source(name: str, function: InvolvementSource) -> None:
+    """Let another app name organisations involved with a child (the sharing log: those a
+    decision shared with). `function(subject)` returns organisation ids; call
+    `subject_sync_access(subject=...)` after what it reads changes. Register in AppConfig.ready().
+    """
+    existing = _involvement_sources.get(name)
+    if existing is not None and existing is not function:
+        raise ImproperlyConfigured(f"An involvement source named {name!r} is already registered.")
+    _involvement_sources[name] = function
+
+
+def unregister_involvement_source(name: str) -> None:
+    _involvement_sources.pop(name, None)
+
+
+def involved_organisation_ids(subject: DataSubject) -> set[int]:
+    """Every organisation involved with the child now."""
+    involved: set[int] = set()
+    if subject.current_setting_id:
+        involved.add(subject.current_setting_id)
+    involved.update(
+        TeamMember.objects.filter(subject=subject, ended_on__isnull=True).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    # A consent allows sharing with its recipients only while it stands.
+    involved.update(
+        ConsentRecipient.objects.filter(
+            consent__subject=subject, consent__status=ConsentStatus.GIVEN
+        ).values_list("organisation_id", flat=True)
+    )
+    for function in _involvement_sources.values():
+        involved.update(function(subject))
+    return involved
+
+
+# --- Grants --------------------------------------------------------------------------------------
+
+
+def organisation_group(organisation: Organisation) -> Group:
+    """The organisation's group, created the first time it is needed."""
+    link = (
+        OrganisationGroup.objects.select_related("group")
+        .filter(organisation_id=organisation.pk)
+        .first()
+    )
+    if link is not None:
+        return link.group
+    try:
+        with transaction.atomic():
+            group, _ = Group.objects.get_or_create(name=f"sharewell-org-{organisation.public_id}")
+            OrganisationGroup.objects.create(
+                tenant_id=organisation.tenant_id, organisation=organisation, group=group
+            )
+            return group
+    except IntegrityError:
+        # Another request created it between our read and our insert.
+        return (
+            OrganisationGroup.objects.select_related("group")
+            .get(organisation_id=organisation.pk)
+            .group
+        )
+
+
+def _view_permission() -> Permission:
+    return Permission.objects.get(content_type__app_label="consent", codename=VIEW_PERMISSION)
+
+
+def subject_sync_access(*, subject: DataSubject) -> None:
+    """Make the grants on the child's record match the organisations involved: grant each newly
+    involved organisation's group, revoke those no longer involved. Idempotent; every service
+    that changes involvement calls it in the same transaction."""
+    wanted = involved_organisation_ids(subject)
+    permission = _view_permission()
+    granted = {
+        row.group_id: row
+        for row in DataSubjectGroupObjectPermission.objects.filter(
+            content_object=subject, permission=permission
+        )
+    }
+    wanted_groups = {
+        organisation_group(organisation).pk
+        for organisation in Organisation.objects.filter(pk__in=wanted)
+    }
+    for group_id in wanted_groups - set(granted):
+        # A savepoint: a concurrent sync may have granted the same row a moment ago.
+        try:
+            with transaction.atomic():
+                DataSubjectGroupObjectPermission.objects.create(
+                    tenant_id=subject.tenant_id,
+                    content_object=subject,
+                    group_id=group_id,
+                    permission=permission,
+                )
+        except IntegrityError:
+            pass
+    stale = [row.pk for group_id, row in granted.items() if group_id not in wanted_groups]
+    if stale:
+        DataSubjectGroupObjectPermission.objects.filter(pk__in=stale).delete()
+
+
+# --- Reading -------------------------------------------------------------------------------------
+
+
+def sees_every_child(membership: Membership) -> bool:
+    return can(membership, "consent.view_all")
+
+
+def _granted_subject_ids(membership: Membership) -> Q:
+    """Children whose record is granted to the member's organisation (or, exceptionally, to the
+    member's user), as a condition on DataSubject rows: subqueries, no per-row query."""
+    group_grants = DataSubjectGroupObjectPermission.objects.filter(
+        group__sharewell_organisation__organisation_id=membership.organisation_id,
+        permission__codename=VIEW_PERMISSION,
+    ).values("content_object_id")
+    user_grants = DataSubjectUserObjectPermission.objects.filter(
+        user_id=membership.user_id,
+        permission__codename=VIEW_PERMISSION,
+        tenant_id=membership.tenant_id,
+    ).values("content_object_id")
+    return Q(pk__in=group_grants) | Q(pk__in=user_grants)
+
+
+def subjects_visible_to(membership: Membership) -> QuerySet[DataSubject]:
+    """The active partnership's children this member may see. Every list and search starts
+    here."""
+    subjects = DataSubject.objects.all()
+    if not membership.is_active or not can(membership, "consent.view"):
+        return subjects.none()
+    if sees_every_child(membership):
+        return subjects
+    return subjects.filter(_granted_subject_ids(membership))
+
+
+def subject_is_visible_to(membership: Membership, subject: DataSubject) -> bool:
+    if membership.tenant_id != subject.tenant_id:
+        return False
+    return subjects_visible_to(membership).filter(pk=subject.pk).exists()
+
+
+def subject_get_for(membership: Membership, public_id: UUID | str) -> DataSubject:
+    """The child with this public id, if the member may see them; otherwise Http404, with the
+    same message however it failed (and never anything about the child)."""
+    try:
+        subject = (
+            subjects_visible_to(membership)
+            .select_related("current_setting")
+            .get(public_id=public_id)
+        )
+    except (DataSubject.DoesNotExist, ValueError, ValidationError):
+        raise Http404(NOT_FOUND) from None
+    # A second line of defence: the tenant-scoped manager has already filtered by tenant.
+    if subject.tenant_id != membership.tenant_id:
+        raise Http404(NOT_FOUND)
+    return subject
