@@ -970,12 +970,15 @@ def test_approving_an_incomplete_agreement_is_refused(partnership, officer, clie
 
     response = clients[Role.IG_OFFICER].post(
         url("agreement_approve", agreement),
-        {"version": agreement.version + 1, "reason": "Board"},
+        {"version": agreement.version, "reason": "Board"},
     )
 
     agreement.refresh_from_db()
-    assert response.status_code in (400, 409)
-    assert agreement.status == "consultation"
+    assert response.status_code == 400
+    assert "This agreement cannot be approved until it covers: purpose of the sharing" in (
+        unescape(response.content.decode())
+    )
+    assert (agreement.status, agreement.document_version) == ("consultation", 0)
 
 
 def test_a_move_made_from_a_stale_page_is_refused(world, partnership, officer, clients):
