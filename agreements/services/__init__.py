@@ -2,7 +2,7 @@
 membership, checks its permission, validates, saves with history and returns the object.
 Split by concern; import from `agreements.services`."""
 
-from agreements.services._common import ConcurrentEdit
+from agreements.services._common import ConcurrentEdit, require_content_editable
 from agreements.services.consultations import (
     change_decide,
     change_propose,
@@ -69,6 +69,7 @@ __all__ = [
     "first_review_date",
     "following_review_date",
     "legal_basis_add",
+    "require_content_editable",
     "review_action_add",
     "review_action_complete",
     "review_complete",

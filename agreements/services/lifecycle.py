@@ -389,44 +389,52 @@ def _carry_over(*, actor: Membership, old: Agreement, new: Agreement) -> None:
         row.save()
 
 
+def _end(
+    *, actor: Membership, agreement: Agreement, action: str, reason: str, expected_version, why
+) -> Agreement:
+    """Expire or withdraw: the agreement ends, an open consultation is dropped, and every
+    agreement under it is flagged for review with `why(agreement, reason)`."""
+    require(actor, "agreements.manage")
+    check_move(agreement, action)
+    reason = require_reason(reason)
+    _move(
+        actor=actor,
+        agreement=agreement,
+        action=action,
+        reason=reason,
+        expected_version=expected_version,
+    )
+    _drop_open_consultation(actor=actor, agreement=agreement, reason=reason)
+    flag_descendants_for_review(agreement, actor=actor, reason=why(agreement, reason))
+    return agreement
+
+
 @transaction.atomic
 def agreement_expire(
     *, actor: Membership, agreement: Agreement, reason: str, expected_version: int | None = None
 ) -> Agreement:
-    require(actor, "agreements.manage")
-    check_move(agreement, A.EXPIRE)
-    reason = require_reason(reason)
-    _move(
+    return _end(
         actor=actor,
         agreement=agreement,
         action=A.EXPIRE,
         reason=reason,
         expected_version=expected_version,
+        why=lambda ended, _reason: f"{ended.title} expired.",
     )
-    _drop_open_consultation(actor=actor, agreement=agreement, reason=reason)
-    flag_descendants_for_review(agreement, actor=actor, reason=f"{agreement.title} expired.")
-    return agreement
 
 
 @transaction.atomic
 def agreement_withdraw(
     *, actor: Membership, agreement: Agreement, reason: str, expected_version: int | None = None
 ) -> Agreement:
-    require(actor, "agreements.manage")
-    check_move(agreement, A.WITHDRAW)
-    reason = require_reason(reason)
-    _move(
+    return _end(
         actor=actor,
         agreement=agreement,
         action=A.WITHDRAW,
         reason=reason,
         expected_version=expected_version,
+        why=lambda ended, reason: f"{ended.title} was withdrawn: {reason}",
     )
-    _drop_open_consultation(actor=actor, agreement=agreement, reason=reason)
-    flag_descendants_for_review(
-        agreement, actor=actor, reason=f"{agreement.title} was withdrawn: {reason}"
-    )
-    return agreement
 
 
 def _drop_open_consultation(*, actor: Membership, agreement: Agreement, reason: str) -> None:

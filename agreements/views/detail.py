@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.text import slugify
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -152,20 +151,19 @@ class AgreementChangesView(AgreementMixin, MembershipRequiredMixin, TemplateView
 
 
 class AgreementPdfView(MembershipRequiredMixin, View):
-    """The agreement as a PDF, for those who may read it. The file is named by its reference and
-    version only."""
+    """The agreement as a PDF, for those who may read it, named as the API names it (its title and
+    version: an agreement is about partners, never about a child)."""
 
     required_capability = "agreements.view"
 
     def get(self, request, public_id):
         agreement = agreement_get_for(request.membership, public_id)
         # Imported here: the PDF module is built beside these pages.
-        from agreements.pdf import agreement_pdf
+        from agreements.pdf import agreement_pdf, agreement_pdf_filename
 
-        content = agreement_pdf(agreement)
-        version = f"v{agreement.document_version}" if agreement.document_version else "draft"
-        name = slugify(agreement.reference)[:60] or "agreement"
-        response = HttpResponse(content, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{name}-{version}.pdf"'
+        response = HttpResponse(agreement_pdf(agreement), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{agreement_pdf_filename(agreement)}"'
+        )
         patch_cache_control(response, private=True, no_store=True)
         return response

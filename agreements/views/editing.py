@@ -18,8 +18,13 @@ from django.views.generic import TemplateView
 from agreements.forms import AgreementEditForm, VersionForm, section_formset
 from agreements.models import EDITABLE_STATUSES, Agreement
 from agreements.selectors import agreement_content
-from agreements.services import SECTIONS, ConcurrentEdit, agreement_set_content, agreement_update
-from agreements.services._common import require_content_editable
+from agreements.services import (
+    SECTIONS,
+    ConcurrentEdit,
+    agreement_set_content,
+    agreement_update,
+    require_content_editable,
+)
 from agreements.views.base import AgreementFormPage, AgreementMixin, agreement_url
 from partners.permissions import MembershipRequiredMixin
 from partners.roles import can

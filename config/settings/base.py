@@ -301,7 +301,10 @@ SPECTACULAR_SETTINGS = {
             "ConsultationStatus",
         )
     },
-    "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
+        "partners.api.schema_hooks.nested_error_attrs",
+    ],
 }
 
 # --- Celery ----------------------------------------------------------------------------------

@@ -7,9 +7,8 @@ reviews, audit requests and the PDF; and every page opens for its roles and refu
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
-import sys
-import types
 from dataclasses import dataclass
 from html import unescape
 
@@ -20,6 +19,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from agreements import services
 from agreements.choices import AgreementStatus, ConsultationStatus, SignatoryStatus
@@ -173,16 +173,11 @@ def _fake_pdf(agreement) -> bytes:
 
 @pytest.fixture
 def fake_pdf(monkeypatch):
-    """A stand-in for agreements.pdf's renderer, so that the page is tested on its own (and
-    before the PDF module exists)."""
-    try:
-        import agreements.pdf
-    except ImportError:
-        module = types.ModuleType("agreements.pdf")
-        module.agreement_pdf = _fake_pdf
-        monkeypatch.setitem(sys.modules, "agreements.pdf", module)
-    else:
-        monkeypatch.setattr(agreements.pdf, "agreement_pdf", _fake_pdf)
+    """A quick stand-in for the renderer where only who may open the page is under test; the
+    downloads below render the real PDF (and tests/agreements/test_pdf.py reads it back)."""
+    import agreements.pdf
+
+    monkeypatch.setattr(agreements.pdf, "agreement_pdf", _fake_pdf)
 
 
 # --- Every page opens for its roles and refuses the others -----------------------------------
@@ -1366,31 +1361,26 @@ def test_an_audit_request_is_completed_or_cancelled(world, clients):
 # --- The PDF -------------------------------------------------------------------------------
 
 
-def test_the_pdf_downloads_named_by_reference_and_version(world, clients, fake_pdf):
+def test_the_pdf_downloads_named_by_title_and_version(world, clients):
     response = clients[Role.PRACTITIONER].get(url("agreement_pdf", world.active))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="km-isa-v1.pdf"'
+    assert response["Content-Disposition"] == 'attachment; filename="kent-and-medway-isa-v1.pdf"'
     assert "no-store" in response["Cache-Control"]
-    assert response.content == b"%PDF-1.7 Kent and Medway ISA"
+    assert response.content.startswith(b"%PDF")
 
 
-def test_a_draft_without_a_reference_downloads_as_a_draft(world, clients, fake_pdf):
+def test_a_draft_downloads_as_a_draft(world, clients):
     response = clients[Role.IG_OFFICER].get(url("agreement_pdf", world.draft))
 
-    assert response["Content-Disposition"] == 'attachment; filename="agreement-draft.pdf"'
+    assert response["Content-Disposition"].endswith('-draft.pdf"')
 
 
 def test_the_real_pdf_has_the_signature_table(world, clients):
-    pytest.importorskip("agreements.pdf")
-    from pypdf import PdfReader
-
     response = clients[Role.IG_OFFICER].get(url("agreement_pdf", world.active))
 
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
-    import io
-
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Pat Director" in text

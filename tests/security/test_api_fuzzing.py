@@ -57,12 +57,9 @@ OPERATIONS = sorted(
     for method in item
     if method in ("get", "post", "put", "patch", "delete")
 )
-# Failures schemathesis finds in other apps' endpoints, until their owners fix them: strict, so
-# the entry must go once the endpoint is right.
-KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    ("POST", "/api/agreements/"): "An owner_organisation id of no organisation answers the "
-    "code does_not_exist, which the schema does not list for that field (agreements/api).",
-}
+# Failures schemathesis finds, each with why, until the endpoint is fixed: strict, so the entry
+# must go once the endpoint is right. None now.
+KNOWN_FAILURES: dict[tuple[str, str], str] = {}
 
 
 @pytest.fixture(scope="module")
