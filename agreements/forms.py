@@ -154,6 +154,7 @@ class AgreementEditForm(VersionForm):
                 "breach_report_days",
                 "breach_meeting_days",
                 "breach_minutes_days",
+                "breach_indemnity_response_days",
             ),
         ),
         ("Review schedule", ("first_review_months", "review_interval_months")),
@@ -164,6 +165,7 @@ class AgreementEditForm(VersionForm):
             "breach_report_days",
             "breach_meeting_days",
             "breach_minutes_days",
+            "breach_indemnity_response_days",
             "first_review_months",
             "review_interval_months",
         }

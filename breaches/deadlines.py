@@ -9,7 +9,8 @@ of the agreement or of the partnership's region does not move an open breach's d
 
 A personal data breach is assessed for the ICO within 72 clock hours of becoming aware of it (UK
 GDPR Article 33(1)): hours, not working days, and weekends count. An alleged contributor answers
-an indemnity notice in writing within four working days of receiving it (Haringey 11.1(b)).
+an indemnity notice in writing within four working days of receiving it (Haringey 11.1(b)); that
+number is the agreement's too (`breach_indemnity_response_days`), copied onto each breach.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class BreachRules:
     report_days: int = 10
     meeting_days: int = 20
     minutes_days: int = 5
+    indemnity_response_days: int = INDEMNITY_RESPONSE_DAYS
 
     @classmethod
     def of_agreement(cls, agreement, *, region: str) -> BreachRules:
@@ -47,6 +49,7 @@ class BreachRules:
             report_days=agreement.breach_report_days,
             meeting_days=agreement.breach_meeting_days,
             minutes_days=agreement.breach_minutes_days,
+            indemnity_response_days=agreement.breach_indemnity_response_days,
         )
 
     @classmethod
@@ -57,6 +60,7 @@ class BreachRules:
             report_days=breach.report_days,
             meeting_days=breach.meeting_days,
             minutes_days=breach.minutes_days,
+            indemnity_response_days=breach.indemnity_response_days,
         )
 
     def working_days(self, kind: str) -> int:

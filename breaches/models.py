@@ -70,6 +70,9 @@ class BreachReport(TenantModel):
     minutes_days = models.PositiveSmallIntegerField(
         "minutes circulated within (working days after the meeting)"
     )
+    indemnity_response_days = models.PositiveSmallIntegerField(
+        "indemnity notice answered within (working days)", default=INDEMNITY_RESPONSE_DAYS
+    )
 
     status = models.CharField(max_length=20, choices=BreachStatus.choices, default="open")
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -106,7 +109,8 @@ class BreachReport(TenantModel):
                 condition=Q(notify_days__gte=1)
                 & Q(report_days__gte=1)
                 & Q(meeting_days__gte=1)
-                & Q(minutes_days__gte=1),
+                & Q(minutes_days__gte=1)
+                & Q(indemnity_response_days__gte=1),
                 name="breach_deadlines_positive",
             ),
         ]

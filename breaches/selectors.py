@@ -51,6 +51,27 @@ def breaches_visible_to(membership: Membership) -> QuerySet[BreachReport]:
     )
 
 
+def breach_may_act(membership: Membership, *organisation_ids: int | None) -> bool:
+    """Whether the member records a step that is one of these organisations' to take: the IG
+    officer records any; a manager only for their own organisation (the services check it
+    again, and refuse the others)."""
+    if not can(membership, "breaches.report"):
+        return False
+    if can(membership, "breaches.manage"):
+        return True
+    return membership.organisation_id in {pk for pk in organisation_ids if pk}
+
+
+def breach_convener_id(breach: BreachReport) -> int:
+    """The organisation that convenes the partners' meeting and circulates its minutes: the
+    agreement's owner when the breach was reported (its milestone says so)."""
+    return (
+        Milestone.objects.filter(breach=breach, kind=MilestoneKind.MEETING_HELD)
+        .values_list("responsible_organisation_id", flat=True)
+        .get()
+    )
+
+
 def breach_get_for(membership: Membership, public_id: UUID | str) -> BreachReport:
     """The breach with this public id if the member may see it; missing, another partnership's
     and not-theirs are the same 404."""

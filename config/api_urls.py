@@ -47,5 +47,11 @@ urlpatterns = [
     *contact_urls,
     # Agreements, their signatories, consultations, reviews and PDF (agreements/api/urls.py).
     path("", include("agreements.api.urls")),
+    # Breaches, their milestones, partners told and the partners' meeting (breaches/api/urls.py).
+    path("", include("breaches.api.urls")),
+    # Children, their consents, consent forms and the consent check (consent/api/urls.py).
+    path("", include("consent.api.urls")),
+    # Sharing decisions, override approvals and inaccuracy notices (sharing_log/api/urls.py).
+    path("", include("sharing_log.api.urls")),
     path("", include(router.urls)),
 ]

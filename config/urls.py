@@ -10,6 +10,9 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("partners.urls")),
     path("", include("agreements.urls")),
+    path("", include("breaches.urls")),
+    path("", include("consent.urls")),
+    path("", include("sharing_log.urls")),
 ]
 
 # GOV.UK-style error pages that show neither the exception's text nor anything about the object

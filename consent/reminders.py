@@ -41,7 +41,7 @@ REMIND_AT = time(8, 0)
 def consent_path(consent: ConsentRecord) -> str:
     """The consent's page, by its public id."""
     try:
-        return reverse("consent:consent_detail", kwargs={"public_id": consent.public_id})
+        return reverse("consent:consent_detail", kwargs={"id": consent.public_id})
     except NoReverseMatch:
         return f"/consents/{consent.public_id}/"
 

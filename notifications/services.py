@@ -21,6 +21,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from notifications.models import Notice, OutboxEmail, Reminder
 from notifications.reminders import DueReminder, ReminderSource, reminder_sources
@@ -63,6 +64,9 @@ def notify(
     that caused them or not at all. Returns the notices this call created.
     """
     tenant = get_active_tenant()
+    # A title built from long names (an agreement's, an organisation's) is shortened rather than
+    # refused: a reminder that fails validation would be retried, and fail, at every sweep.
+    title = Truncator(title).chars(Notice._meta.get_field("title").max_length)
     created: list[Notice] = []
     with transaction.atomic():
         for membership in _active_recipients(recipients, tenant):

@@ -4,6 +4,7 @@ from notifications import views
 
 urlpatterns = [
     path("notifications/", views.InboxView.as_view(), name="notifications_inbox"),
+    path("notifications/due/", views.DueView.as_view(), name="notifications_due"),
     path(
         "notifications/read-all/",
         views.InboxMarkAllReadView.as_view(),

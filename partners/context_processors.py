@@ -16,14 +16,19 @@ NAVIGATION = [
     ("Home", "dashboard", "dashboard.view"),
     ("Organisations", "organisation_list", "organisations.view"),
     ("Agreements", "agreement_list", "agreements.view"),
+    ("Children", "consent:subject_find", "consent.view"),
+    ("Sharing log", "sharing_log:decision_list", "decisions.view"),
+    ("Breaches", "breach_list", "breaches.view"),
     ("People", "membership_list", "memberships.view"),
+    ("Due and overdue", "notifications_due", "dashboard.view"),
 ]
 
 
 def navigation_for(request, membership) -> list[dict]:
     """The role's navigation items. `current` marks the item's own page (aria-current="page");
     `active` marks the section the page is in, such as an organisation under "Organisations"."""
-    current = request.resolver_match.url_name if request.resolver_match else None
+    # view_name carries the namespace ("consent:subject_find"), as the entries do.
+    current = request.resolver_match.view_name if request.resolver_match else None
     items = []
     for label, url_name, capability in NAVIGATION:
         if not can(membership, capability):

@@ -43,7 +43,11 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "agreements.sign": frozenset({Role.IG_OFFICER, Role.MANAGER}),
     "agreements.respond": frozenset({Role.IG_OFFICER, Role.MANAGER}),
     "agreements.request_audit": frozenset({Role.IG_OFFICER, Role.MANAGER}),
-    "consent.view": frozenset({Role.IG_OFFICER, Role.SENCO, Role.PRACTITIONER, Role.AUDITOR}),
+    # A designated manager sees the children their organisation is involved with (need-to-know
+    # still applies), to log decisions and approve overrides; they do not record consent.
+    "consent.view": frozenset(
+        {Role.IG_OFFICER, Role.MANAGER, Role.SENCO, Role.PRACTITIONER, Role.AUDITOR}
+    ),
     "consent.record": frozenset({Role.SENCO, Role.IG_OFFICER}),
     # Every child of the partnership, past need-to-know (consent app); others see only children
     # their organisation is involved with.
@@ -51,12 +55,23 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "consent.settings": IG,
     "decisions.view": ALL_ROLES,
     "decisions.record": frozenset({Role.PRACTITIONER, Role.SENCO, Role.MANAGER}),
+    # Every sharing decision of the partnership (others see those their organisation made or
+    # received, and about a child only with need-to-know).
+    "decisions.view_all": frozenset({Role.IG_OFFICER, Role.AUDITOR}),
+    # Download a filtered log as CSV (what the exporter may see, and recorded in the access log):
+    # those who review or audit the log, not every practitioner.
+    "decisions.export": frozenset({Role.IG_OFFICER, Role.MANAGER, Role.AUDITOR}),
     "breaches.view": frozenset({Role.IG_OFFICER, Role.MANAGER, Role.AUDITOR}),
     # Every breach of the partnership (a manager sees those their organisation is party to).
     "breaches.view_all": frozenset({Role.IG_OFFICER, Role.AUDITOR}),
     # Report a breach and record its steps for their own organisation; the IG officer, any.
     "breaches.report": frozenset({Role.IG_OFFICER, Role.MANAGER}),
     "breaches.manage": IG,
+    # The 'due and overdue' page: everything the reminder jobs would remind about, for the whole
+    # partnership; a manager sees what would go to their organisation's people, anyone else
+    # what would go to them.
+    "reminders.view_all": frozenset({Role.IG_OFFICER, Role.AUDITOR}),
+    "reminders.view_organisation": frozenset({Role.MANAGER}),
     "api.docs": ALL_ROLES,
     # Security (partners/security): the partnership's settings and unlocking accounts; the
     # access audit, which the auditor reads too.

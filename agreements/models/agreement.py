@@ -130,6 +130,12 @@ class Agreement(TenantModel):
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
+    # Haringey 11.1(b): an alleged contributor responds in writing to an indemnity notice.
+    breach_indemnity_response_days = models.PositiveSmallIntegerField(
+        "indemnity notice answered within (working days)",
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
 
     # Review schedule (Haringey 5.1: six months after completion, annually thereafter).
     first_review_months = models.PositiveSmallIntegerField(

@@ -67,6 +67,7 @@ AGREEMENT_EDITABLE_FIELDS = (
     "breach_report_days",
     "breach_meeting_days",
     "breach_minutes_days",
+    "breach_indemnity_response_days",
     "first_review_months",
     "review_interval_months",
 )

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from agreements.models import Agreement
-from breaches.deadlines import INDEMNITY_RESPONSE_DAYS, indemnity_response_due_on
+from breaches.deadlines import indemnity_response_due_on
 from breaches.models import BreachReport, IndemnityEvent
 from breaches.services._common import (
     long_date,
@@ -44,7 +44,8 @@ def indemnity_notify(
     council_notified_on: date | None = None,
 ) -> IndemnityEvent:
     """Record the written notice given to an alleged contributor (one event per contributor)
-    and tell its managers that a written response is due within four working days."""
+    and tell its managers that a written response is due within the agreement's working days
+    (four unless the agreement says otherwise)."""
     require(actor, "breaches.report")
     if not can(actor, "breaches.manage") and actor.organisation_id != suffering_partner.pk:
         raise PermissionDenied("Only the suffering partner or the IG officer records the notice.")
@@ -64,6 +65,13 @@ def indemnity_notify(
     if council_notified_on is not None:
         not_in_future(council_notified_on, "council_notified_on", tenant)
     region = tenant.bank_holiday_region
+    # The agreement's rule, as it stood when the breach was reported if there is one (an open
+    # breach's deadlines do not move when the agreement is edited).
+    days = (
+        breach.indemnity_response_days
+        if breach is not None
+        else agreement.breach_indemnity_response_days
+    )
     event = IndemnityEvent(
         tenant=tenant,
         agreement=agreement,
@@ -77,8 +85,8 @@ def indemnity_notify(
         council_notified_on=council_notified_on,
         notified_by=actor,
         region=region,
-        response_days=INDEMNITY_RESPONSE_DAYS,
-        response_due_on=indemnity_response_due_on(notified_on, region),
+        response_days=days,
+        response_due_on=indemnity_response_due_on(notified_on, region, days),
     )
     save(actor, event)
     tell(

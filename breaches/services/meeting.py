@@ -21,6 +21,7 @@ from django.utils import timezone
 from breaches.choices import MilestoneKind
 from breaches.deadlines import BreachRules, minutes_due_on
 from breaches.models import AgreedAction, BreachMeeting, BreachReport, MeetingAttendee, Milestone
+from breaches.selectors import breach_convener_id
 from breaches.services._common import (
     long_date,
     not_in_future,
@@ -42,11 +43,7 @@ K = MilestoneKind
 
 
 def _convener(breach: BreachReport) -> int:
-    return (
-        Milestone.objects.filter(breach=breach, kind=K.MEETING_HELD)
-        .values_list("responsible_organisation_id", flat=True)
-        .get()
-    )
+    return breach_convener_id(breach)
 
 
 def _require_convener(actor: Membership, breach: BreachReport) -> None:

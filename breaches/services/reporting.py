@@ -154,6 +154,7 @@ def breach_report(
         report_days=rules.report_days,
         meeting_days=rules.meeting_days,
         minutes_days=rules.minutes_days,
+        indemnity_response_days=rules.indemnity_response_days,
     )
     _set_personal_data(
         breach,

@@ -300,6 +300,13 @@ SPECTACULAR_SETTINGS = {
             "SignatoryStatus",
             "ConsultationStatus",
         )
+    }
+    # The sharing log: a decision's outcome and an override approval's are different sets; the
+    # information level is the agreements' (a data item's "level").
+    | {
+        "SharingOutcomeEnum": "sharing_log.choices.Outcome.choices",
+        "ApprovalOutcomeEnum": "sharing_log.choices.ApprovalOutcome.choices",
+        "InformationLevelEnum": "agreements.choices.InformationLevel.choices",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",

@@ -667,12 +667,21 @@ def edit_data(agreement: Agreement, **changes) -> dict:
 def test_editing_document_control_saves_through_the_service(world, partnership, clients):
     response = clients[Role.IG_OFFICER].post(
         url("agreement_edit", world.draft),
-        edit_data(world.draft, owner_name="Jo Owner", breach_notify_days=3),
+        edit_data(
+            world.draft,
+            owner_name="Jo Owner",
+            breach_notify_days=3,
+            breach_indemnity_response_days=6,
+        ),
     )
 
     world.draft.refresh_from_db()
     assert response.status_code == 302
-    assert (world.draft.owner_name, world.draft.breach_notify_days) == ("Jo Owner", 3)
+    assert (
+        world.draft.owner_name,
+        world.draft.breach_notify_days,
+        world.draft.breach_indemnity_response_days,
+    ) == ("Jo Owner", 3, 6)
     assert world.draft.history.first().history_user == partnership.member(Role.IG_OFFICER).user
 
 

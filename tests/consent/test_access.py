@@ -51,7 +51,8 @@ def test_who_sees_a_child_at_first(world, child):
     # The IG officer and the auditor see every child of the partnership.
     assert sees(world.member(Role.IG_OFFICER), child)
     assert sees(world.member(Role.AUDITOR), child)
-    # A designated manager's role does not read children's records.
+    # A designated manager reads children's records only where their organisation is involved:
+    # the council is not (yet).
     assert not sees(world.member(Role.MANAGER), child)
     # Organisations not involved with the child.
     assert not sees(world.nhs_practitioner, child)
@@ -100,6 +101,18 @@ def test_joining_the_team_grants_and_leaving_it_revokes(world, senco, child):
     # The team keeps the record of who was involved when.
     member.refresh_from_db()
     assert member.ended_on == today() and member.end_reason == "Moved to another area"
+
+
+def test_a_designated_manager_sees_a_child_once_their_organisation_is_involved(world, senco, child):
+    manager = world.member(Role.MANAGER)
+    services.team_member_add(
+        actor=senco, subject=child, organisation=world.council, role="Social worker"
+    )
+
+    assert sees(manager, child)
+    # They see the record, to log decisions and approve overrides, but do not record consent.
+    with pytest.raises(PermissionDenied):
+        parent_consent(world, manager, child)
 
 
 def test_a_consent_naming_an_organisation_grants_it_while_the_consent_stands(world, senco, child):

@@ -205,3 +205,17 @@ def test_a_page_without_an_active_membership_counts_nothing(client):
 
     assert response.status_code == 200
     assert response.context["unread_notice_count"] == 0
+
+
+def test_a_title_too_long_for_the_inbox_is_shortened_not_refused(in_tenant):
+    """Titles are built from agreements' and organisations' names, which can be long; a notice
+    refused for its length would be retried, and refused, at every sweep."""
+    officer = in_tenant.member("ig_officer")
+    long_title = "Overdue: the breach report of " + "A very long agreement title " * 10
+
+    (notice,) = tell([officer], title=long_title)
+
+    assert len(notice.title) == 200
+    assert notice.title.endswith("…")
+    assert long_title.startswith(notice.title[:-1])
+    assert OutboxEmail.objects.get().subject == notice.title

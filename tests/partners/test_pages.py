@@ -96,9 +96,21 @@ def test_each_role_sees_exactly_the_links_its_capabilities_allow(
     )
     html = client_for(partnership.member(role)).get(reverse("dashboard")).content.decode()
 
-    expected = [("Home", "/"), ("Organisations", "/organisations/"), ("Agreements", "/agreements/")]
+    expected = [
+        ("Home", "/"),
+        ("Organisations", "/organisations/"),
+        ("Agreements", "/agreements/"),
+        # Every role may look for a child; need-to-know decides which children they find.
+        ("Children", reverse("consent:subject_find")),
+        ("Sharing log", reverse("sharing_log:decision_list")),
+    ]
+    if role in (Role.IG_OFFICER, Role.MANAGER, Role.AUDITOR):
+        expected += [("Breaches", reverse("breach_list"))]
     if role in (Role.IG_OFFICER, Role.AUDITOR):
-        expected += [("People", "/people/"), ("Members", "/partnership/")]
+        expected += [("People", "/people/")]
+    expected += [("Due and overdue", reverse("notifications_due"))]
+    if role in (Role.IG_OFFICER, Role.AUDITOR):
+        expected += [("Members", "/partnership/")]
     assert nav_links(html) == expected
 
 
@@ -109,6 +121,13 @@ def test_the_current_page_is_marked_in_the_navigation(partnership, client_for):
         in html
     )
     assert html.count(b'aria-current="page"') == 1
+
+
+def test_a_namespaced_page_is_marked_current_too(partnership, client_for):
+    href = reverse("consent:subject_find")
+    html = client_for(partnership.member("senco")).get(href).content.decode()
+    assert f'href="{href}" aria-current="page"' in html
+    assert html.count('aria-current="page"') == 1
 
 
 def test_signed_out_pages_show_no_navigation_and_no_account_area(db):

@@ -31,6 +31,8 @@ ONLY_THE_SENCO = frozenset({Role.SENCO})
 
 PAGES: dict[str, Page] = {
     "notifications_inbox": Page(page()),
+    # Everyone sees what would remind them; the IG officer and the auditor, everyone's.
+    "notifications_due": Page(page()),
     "notifications_read_all": Page(page(ok=302), method="POST"),
     "notification_open": Page(
         page(ONLY_THE_SENCO, ok=302, denied=404, outsider=404),

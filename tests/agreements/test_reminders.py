@@ -1,7 +1,10 @@
-"""The agreements' and partners' reminder sources (agreements/reminders.py, partners/reminders.py),
-built with the breaches' and tested here beside them: agreement reviews due in 30 and 7 days and
-overdue, and flagged; consultations closing, then closed by the non-response rule; IG training
-and ICO registrations expiring in 30 days. Each sweep run twice sends nothing new."""
+"""The agreements' reminder sources (agreements/reminders.py), through the sweep as beat runs it,
+one iteration at a time with the clock frozen: agreement reviews due in 30 and 7 days and
+overdue, and flagged; consultations closing, then closed by the non-response rule. Each sweep run
+twice sends nothing new.
+
+The partnership is the breaches tests' (tests/breaches/conftest.py): an agreement approved on
+Friday 18 December 2026 and signed by the council, the school, the police and an NHS trust."""
 
 import datetime as dt
 
@@ -13,12 +16,21 @@ from agreements.models import ChangeResponse
 from agreements.services.lifecycle import flag_descendants_for_review
 from notifications.models import Notice, Reminder
 from notifications.tasks import sweep_reminders
-from partners.models import TrainingRecord
-from partners.roles import Role
 from tests.agreements.conftest import make_active
-from tests.breaches.conftest import london
+from tests.breaches.conftest import FRIDAY_18_DECEMBER_2026, build_world, london
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def clock(time_machine):
+    time_machine.move_to(FRIDAY_18_DECEMBER_2026, tick=False)
+    return time_machine
+
+
+@pytest.fixture
+def world(clock, in_tenant):
+    return build_world(in_tenant)
 
 
 @pytest.fixture
@@ -154,59 +166,3 @@ def test_after_the_deadline_silence_is_recorded_as_agreement_and_the_officer_tol
         actor=world.officer, consultation=consultation, approve=False, reason="Objection upheld"
     )
     assert sweep(london(2027, 1, 2, 8, 0)) == {"sent": 0, "failed": 0}
-
-
-# --- Training and ICO registrations --------------------------------------------------------------
-
-
-def record_training(member, completed_on, expires_on):
-    return TrainingRecord.objects.create(
-        tenant=member.tenant,
-        membership=member,
-        course="Information governance for practitioners",
-        completed_on=completed_on,
-        expires_on=expires_on,
-    )
-
-
-def test_training_expiring_in_30_days_is_reminded_to_its_holder_once(world, sweep):
-    practitioner = world.member(Role.PRACTITIONER)
-    senco = world.member(Role.SENCO)
-    record_training(practitioner, dt.date(2026, 1, 10), dt.date(2027, 1, 10))
-    # The SENCo's lapsing record has been renewed, and the auditor's lapsed long ago.
-    record_training(senco, dt.date(2026, 1, 5), dt.date(2027, 1, 5))
-    record_training(senco, dt.date(2026, 12, 1), dt.date(2027, 12, 1))
-    record_training(world.member(Role.AUDITOR), dt.date(2024, 1, 1), dt.date(2025, 1, 1))
-
-    assert sweep(london(2026, 12, 18, 10, 0)) == {"sent": 1, "failed": 0}
-    assert sweep(london(2026, 12, 18, 10, 15)) == {"sent": 0, "failed": 0}
-
-    notice = notices("partners.training").get()
-    assert notice.recipient == practitioner
-    assert "expires on 10 January 2027" in notice.body
-    assert notice.link == "/my-training/"
-
-
-def test_an_ico_registration_due_for_renewal_is_reminded_to_the_organisations_managers(
-    world, sweep
-):
-    world.police.ico_registration_number = "Z1234567"
-    world.police.ico_renewal_date = dt.date(2027, 1, 5)
-    world.police.save()
-    world.nhs.ico_renewal_date = dt.date(2027, 1, 12)
-    world.nhs.save()
-    world.school.ico_renewal_date = dt.date(2027, 3, 1)  # Not yet within 30 days.
-    world.school.save()
-
-    assert sweep(london(2026, 12, 18, 10, 0)) == {"sent": 2, "failed": 0}
-    assert sweep(london(2026, 12, 18, 10, 15)) == {"sent": 0, "failed": 0}
-
-    police, nhs = (
-        notices("partners.ico_registration").get(title__contains=name)
-        for name in (world.police.name, world.nhs.name)
-    )
-    assert police.recipient == world.police_manager
-    assert "(Z1234567) is due on 5 January 2027" in police.body
-    # Nobody at the NHS trust is a manager in Sharewell: the IG officer is told instead.
-    assert nhs.recipient == world.officer
-    assert nhs.reason.startswith(f"Nobody at {world.nhs.name}")

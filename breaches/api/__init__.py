@@ -1,0 +1,1 @@
+"""The breaches API (/api/breaches/…): see breaches/api/views.py and breaches/api/urls.py."""

@@ -1,0 +1,200 @@
+"""The breach register (filtered by status, stage, organisation in breach, agreement and overdue),
+reporting a breach, and closing or withdrawing one."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from agreements.models import Agreement
+from breaches import services
+from breaches.choices import BreachStatus, MilestoneKind
+from breaches.forms import BreachEndForm, BreachReportForm, organisation_by_public_id
+from breaches.models import BreachReport, Milestone
+from breaches.selectors import (
+    breach_register,
+    breaches_visible_to,
+    milestone_status,
+)
+from breaches.views.base import BreachFormPage, BreachStepPage, breach_url
+from partners.models import Organisation
+from partners.permissions import MembershipRequiredMixin
+from partners.reminders import local_date
+from partners.roles import can
+
+PAGE_SIZE = 50
+ANY = "any"
+STAGES = [*MilestoneKind.choices, ("ready", "Every step done: ready to close")]
+
+
+def next_step(breach: BreachReport, on: date):
+    """How the breach's next milestone stands on `on`, from the register's annotations (no
+    query): None when every milestone is done."""
+    if breach.next_kind is None:
+        return None
+    upcoming = Milestone(kind=breach.next_kind, due_on=breach.next_due_on)
+    return milestone_status(upcoming, on=on, region=breach.region)
+
+
+class BreachListView(MembershipRequiredMixin, TemplateView):
+    """The breaches the viewer may see, newest identified first, a page at a time (keyset
+    pagination: the same cost on every page)."""
+
+    required_capability = "breaches.view"
+    template_name = "breaches/breach_list.html"
+
+    def _param(self, name: str) -> str:
+        return self.request.GET.get(name, "").strip()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        viewer = self.request.membership
+        today = local_date(timezone.now(), viewer.tenant)
+        status = self._param("status") or BreachStatus.OPEN
+        if status not in (*BreachStatus.values, ANY):
+            status = BreachStatus.OPEN
+        stage = self._param("stage")
+        if stage not in dict(STAGES):
+            stage = ""
+        organisation = organisation_by_public_id(self._param("organisation"))
+        agreement = self._agreement(self._param("agreement"))
+        overdue = self._param("overdue") == "yes"
+        breaches = breach_register(
+            viewer=viewer,
+            on=today,
+            status="" if status == ANY else status,
+            stage=stage,
+            organisation_in_breach=organisation.pk if organisation else None,
+            agreement=agreement.pk if agreement else None,
+            overdue_only=overdue,
+        )
+        after = self._param("after")
+        if after:
+            breaches = breaches.filter(self._after(breaches, after))
+        page = list(breaches[: PAGE_SIZE + 1])
+        rows = page[:PAGE_SIZE]
+        next_url = ""
+        if len(page) > PAGE_SIZE:
+            query = self.request.GET.copy()
+            query["after"] = str(rows[-1].public_id)
+            next_url = f"?{query.urlencode()}"
+        visible = breaches_visible_to(viewer)
+        context.update(
+            rows=[
+                {"breach": breach, "url": breach_url(breach), "next": next_step(breach, today)}
+                for breach in rows
+            ],
+            statuses=[*BreachStatus.choices, (ANY, "Any status")],
+            stages=STAGES,
+            organisations=Organisation.objects.filter(
+                pk__in=visible.values("organisation_in_breach")
+            ).order_by("name"),
+            agreements=Agreement.objects.filter(pk__in=visible.values("agreement")).order_by(
+                "title"
+            ),
+            status=status,
+            stage=stage,
+            organisation=organisation,
+            agreement=agreement,
+            overdue=overdue,
+            filtered=bool(
+                status != BreachStatus.OPEN or stage or organisation or agreement or overdue
+            ),
+            next_url=next_url,
+            first_page=not after,
+            may_report=can(viewer, "breaches.report"),
+            today=today,
+        )
+        return context
+
+    @staticmethod
+    def _agreement(value: str) -> Agreement | None:
+        if not value:
+            return None
+        try:
+            return Agreement.objects.filter(public_id=value).first()
+        except (ValueError, ValidationError):
+            return None
+
+    @staticmethod
+    def _after(breaches, public_id: str) -> Q:
+        """The rows after the breach named (newest identified first): the next page."""
+        try:
+            last = breaches.values("identified_on", "pk").get(public_id=public_id)
+        except (BreachReport.DoesNotExist, ValueError, ValidationError):
+            raise Http404("No such page.") from None
+        return Q(identified_on__lt=last["identified_on"]) | Q(
+            identified_on=last["identified_on"], pk__lt=last["pk"]
+        )
+
+
+class BreachReportView(BreachFormPage):
+    required_capability = "breaches.report"
+    template_name = "breaches/report_form.html"
+    form_class = BreachReportForm
+    heading = "Report a breach of protocol"
+    submit_label = "Report the breach"
+    intro = (
+        "The deadlines count in working days from the day the breach was identified (Haringey "
+        "6.1–6.6): the partners are told within 5, the report distributed within 10 and the "
+        "partners' meeting held within 20, unless the agreement sets other numbers.",
+    )
+    success_message = "The breach has been reported. Its deadlines are below."
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "viewer": self.request.membership}
+
+    def get_back_url(self) -> str:
+        return reverse("breach_list")
+
+    def get_back_label(self) -> str:
+        return "Breaches"
+
+    def perform(self, form):
+        return services.breach_report(actor=self.request.membership, **form.report_fields())
+
+    def success_url_for(self, breach) -> str:
+        return breach_url(breach)
+
+
+class BreachCloseView(BreachStepPage):
+    required_capability = "breaches.manage"
+    form_class = BreachEndForm
+    heading = "Close the breach"
+    submit_label = "Close the breach"
+    intro = (
+        "A breach is closed when every milestone is done and any ICO assessment is complete. "
+        "Agreed actions stay on record with their owners.",
+    )
+    success_message = "The breach has been closed."
+
+    def acting_for(self):
+        return ()
+
+    def perform(self, form):
+        return services.breach_close(
+            actor=self.request.membership, breach=self.breach, reason=form.cleaned_data["reason"]
+        )
+
+
+class BreachWithdrawView(BreachStepPage):
+    form_class = BreachEndForm
+    heading = "Withdraw the report: it was not a breach"
+    submit_label = "Withdraw the report"
+    warning = True
+    intro = ("It stays on record with your reason, and its reminders stop.",)
+    success_message = "The report has been withdrawn."
+
+    def acting_for(self):
+        return (self.breach.reporting_organisation_id,)
+
+    def perform(self, form):
+        return services.breach_withdraw(
+            actor=self.request.membership, breach=self.breach, reason=form.cleaned_data["reason"]
+        )

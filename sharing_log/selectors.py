@@ -1,0 +1,493 @@
+"""Reads of the sharing decision log. Every list starts from `decisions_visible_to`
+(sharing_log/access.py), so need-to-know holds everywhere.
+
+Lists are keyset-paginated on (decided_at, id), newest first, with no COUNT(*) and no OFFSET: a
+page is one query for its rows and one for their recipients (plus one to find the cursor's
+place), whatever the depth. Filtering by recipient walks the recipients' own index (tenant,
+organisation, decided_at, decision), which is why each recipient row carries its decision's time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from agreements.choices import LegalBasisKind
+from agreements.models import ConsentScope, LegalBasis
+from consent.access import subject_get_for
+from consent.models import DataSubject
+from consent.selectors import ConsentCheck
+from partners.models import Membership, Organisation, TrainingPolicy
+from partners.reminders import local_date, tenant_zone
+from partners.roles import can
+from partners.selectors import training_is_current
+from sharing_log.access import (
+    NOT_FOUND,
+    approving_organisation_ids,
+    decision_get_for,
+    decisions_visible_to,
+    is_current,
+    may_decide_override,
+    notice_get_for,
+    notices_visible_to,
+)
+from sharing_log.choices import (
+    GOLDEN_RULE_6_CHECKS,
+    AdviceSource,
+    OverrideKind,
+    OverrideStatus,
+)
+from sharing_log.models import (
+    DecisionRecipient,
+    InaccuracyAcknowledgement,
+    InaccuracyNotice,
+    InaccuracyNoticeRecipient,
+    SharingDecision,
+)
+from sharing_log.services.decisions import consent_checks
+from sharing_log.services.drafts import RecipientSpec
+
+__all__ = [
+    "EXPORT_HEADER",
+    "DecisionFilters",
+    "DecisionPage",
+    "decision_chain",
+    "decision_consent_preview",
+    "decision_export_rows",
+    "decision_get_for",
+    "decision_log",
+    "decision_training_warning",
+    "decisions_visible_to",
+    "may_decide_override",
+    "notice_acknowledged_ids",
+    "notice_get_for",
+    "notices_to_acknowledge",
+    "notices_unacknowledged",
+    "notices_visible_to",
+    "override_status",
+    "overrides_pending_for",
+    "statutory_gateways",
+]
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class DecisionFilters:
+    """What a log is narrowed to. Dates are the partnership's calendar days, inclusive."""
+
+    decided_from: date | None = None
+    decided_to: date | None = None
+    outcome: str = ""
+    basis: str = ""
+    recipient_organisation: Organisation | None = None
+    decided_by: Membership | None = None
+    subject: DataSubject | None = None
+    organisation: Organisation | None = None
+    current_only: bool = True
+
+
+@dataclass(frozen=True)
+class DecisionPage:
+    """One page of a log, newest first. `next_after` (older rows) and `prev_before` (newer rows)
+    are the cursors of the neighbouring pages, or None when there is none: a decision's public
+    id, opaque and safe in a query string."""
+
+    decisions: list[SharingDecision]
+    next_after: UUID | None
+    prev_before: UUID | None
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_after is not None
+
+    @property
+    def has_previous(self) -> bool:
+        return self.prev_before is not None
+
+
+def _start_of(day: date, tenant) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=tenant_zone(tenant))
+
+
+def _filtered(viewer: Membership, filters: DecisionFilters) -> tuple[QuerySet, Q, str]:
+    """The visible decisions narrowed by `filters`, the condition on the recipient (kept apart
+    so that it and the cursor share one join), and the column the keyset runs on."""
+    decisions = decisions_visible_to(viewer)
+    tenant = viewer.tenant
+    if filters.current_only:
+        decisions = decisions.filter(is_current())
+    if filters.outcome:
+        decisions = decisions.filter(outcome=filters.outcome)
+    if filters.basis:
+        decisions = decisions.filter(basis=filters.basis)
+    if filters.subject is not None:
+        decisions = decisions.filter(subject=filters.subject)
+    if filters.organisation is not None:
+        decisions = decisions.filter(organisation=filters.organisation)
+    if filters.decided_by is not None:
+        decisions = decisions.filter(decided_by=filters.decided_by)
+    time_column = "decided_at"
+    recipient = Q()
+    if filters.recipient_organisation is not None:
+        # Walk the recipients' index: their copy of the time orders the page.
+        time_column = "recipients__decided_at"
+        recipient = Q(recipients__organisation=filters.recipient_organisation)
+    if filters.decided_from:
+        recipient &= Q(**{f"{time_column}__gte": _start_of(filters.decided_from, tenant)})
+    if filters.decided_to:
+        recipient &= Q(
+            **{f"{time_column}__lt": _start_of(filters.decided_to + timedelta(days=1), tenant)}
+        )
+    return decisions, recipient, time_column
+
+
+# What a row of a list does not show; the detail (decision_get_for) reads them.
+LIST_DEFERRED = (
+    "consent_snapshot",
+    "data_items",
+    "content_hash",
+    "chain_hash",
+    "protected_identities",
+    "advice_given",
+    "checks_note",
+    "basis_details",
+    "identity_check_details",
+    "supersede_reason",
+    "record_location",
+)
+
+
+def _with_details(decisions: QuerySet) -> QuerySet:
+    """A list's rows: the child, the organisation, the decider and the approval joined; the
+    recipients in one more query; the ids of the versions before and after as annotations (no
+    self-join of every column, no query per row)."""
+    newer = SharingDecision.objects.filter(supersedes=OuterRef("pk")).values("public_id")[:1]
+    return (
+        decisions.select_related("subject", "organisation", "decided_by__user", "approval")
+        .annotate(
+            supersedes_public_id=F("supersedes__public_id"),
+            statutory_gateway_public_id=F("statutory_gateway__public_id"),
+            requested_by_organisation_public_id=F("requested_by_organisation__public_id"),
+            agreement_public_id=F("agreement__public_id"),
+            consent_scope_public_id=F("consent_scope__public_id"),
+            consent_public_id=F("consent__public_id"),
+            superseded_by_public_id=Subquery(newer),
+        )
+        .prefetch_related(
+            Prefetch(
+                "recipients",
+                queryset=DecisionRecipient.objects.select_related("organisation").order_by("id"),
+            )
+        )
+    )
+
+
+def _cursor(viewer: Membership, public_id: UUID | str) -> SharingDecision:
+    try:
+        return decisions_visible_to(viewer).only("decided_at", "id").get(public_id=public_id)
+    except (SharingDecision.DoesNotExist, ValueError, ValidationError):
+        raise Http404(NOT_FOUND) from None
+
+
+def decision_log(
+    *,
+    viewer: Membership,
+    filters: DecisionFilters = DecisionFilters(),
+    after: UUID | str | None = None,
+    before: UUID | str | None = None,
+    limit: int = PAGE_SIZE,
+) -> DecisionPage:
+    """A page of the decisions `viewer` may see, narrowed by `filters`: the newest, or those
+    older than the decision `after`, or those newer than the decision `before`. A cursor that is
+    not a visible decision is a 404."""
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    decisions, condition, time_column = _filtered(viewer, filters)
+    descending = before is None
+    cursor_id = after if descending else before
+    if cursor_id:
+        cursor = _cursor(viewer, cursor_id)
+        op = "lt" if descending else "gt"
+        # The first term bounds the index scan at the cursor; the rest breaks ties by id.
+        condition &= Q(**{f"{time_column}__{op}e": cursor.decided_at}) & (
+            Q(**{f"{time_column}__{op}": cursor.decided_at})
+            | Q(**{time_column: cursor.decided_at, f"id__{op}": cursor.pk})
+        )
+    sign = "-" if descending else ""
+    rows = list(
+        _with_details(decisions.filter(condition))
+        .defer(*LIST_DEFERRED)
+        .order_by(f"{sign}{time_column}", f"{sign}id")[: limit + 1]
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    # A decision shared with two people of the recipient organisation appears once.
+    seen: set[int] = set()
+    rows = [row for row in rows if not (row.pk in seen or seen.add(row.pk))]
+    if not descending:
+        rows.reverse()
+    if descending:
+        next_after = rows[-1].public_id if more and rows else None
+        prev_before = rows[0].public_id if cursor_id and rows else None
+    else:
+        next_after = rows[-1].public_id if rows else None
+        prev_before = rows[0].public_id if more and rows else None
+    return DecisionPage(decisions=rows, next_after=next_after, prev_before=prev_before)
+
+
+def decision_chain(*, viewer: Membership, decision: SharingDecision) -> list[SharingDecision]:
+    """Every version of a decision the viewer may see, oldest first: those it corrects and those
+    correcting it. Walks the links (a chain of corrections is short)."""
+    visible = decisions_visible_to(viewer).select_related("decided_by__user")
+    chain = [decision]
+    current = decision
+    while current.supersedes_id:
+        current = visible.filter(pk=current.supersedes_id).first()
+        if current is None:
+            break
+        chain.insert(0, current)
+    current = decision
+    while True:
+        newer = visible.filter(supersedes_id=current.pk).first()
+        if newer is None:
+            break
+        chain.append(newer)
+        current = newer
+    return chain
+
+
+def override_status(decision: SharingDecision) -> str:
+    """none, pending, approved or rejected (select_related("approval") to read it for free)."""
+    if decision.override_kind == OverrideKind.NONE:
+        return OverrideStatus.NONE
+    try:
+        approval = decision.approval
+    except SharingDecision.approval.RelatedObjectDoesNotExist:
+        return OverrideStatus.PENDING
+    return OverrideStatus(approval.outcome)
+
+
+def overrides_pending_for(*, manager: Membership) -> QuerySet[SharingDecision]:
+    """The manager's queue: current overrides of the organisations they approve for, not yet
+    approved or rejected, made by someone else; the oldest (longest waiting) first."""
+    organisations = approving_organisation_ids(manager)
+    if not organisations:
+        return SharingDecision.objects.none()
+    return _with_details(
+        SharingDecision.objects.filter(
+            organisation_id__in=organisations,
+            approval__isnull=True,
+            superseded_by__isnull=True,
+        )
+        .exclude(override_kind=OverrideKind.NONE)
+        .exclude(decided_by=manager)
+    ).order_by("decided_at", "id")
+
+
+def decision_consent_preview(
+    *,
+    actor: Membership,
+    subject: DataSubject,
+    purpose: str,
+    recipients: Sequence[RecipientSpec],
+    consent_scope: ConsentScope | None = None,
+    special_categories: Sequence[str] = (),
+    on: date | None = None,
+) -> list[tuple[str, ConsentCheck]]:
+    """What the consent check says for each recipient, for the form's live answer. Http404 when
+    the child is not visible to the actor."""
+    subject = subject_get_for(actor, subject.public_id)
+    return consent_checks(
+        subject=subject,
+        purpose=purpose,
+        recipients=[recipient for recipient in recipients if _names_someone(recipient)],
+        consent_scope=consent_scope,
+        special_categories=special_categories,
+        on=on or local_date(timezone.now(), actor.tenant),
+    )
+
+
+def _names_someone(recipient: RecipientSpec) -> bool:
+    return bool(
+        recipient.organisation or recipient.organisation_name.strip() or recipient.person_name
+    )
+
+
+def decision_training_warning(actor: Membership) -> str | None:
+    """A warning for someone whose IG training is not current, in a partnership that lets them
+    log decisions anyway (where it blocks them, decision_record refuses)."""
+    if actor.tenant.untrained_decision_policy != TrainingPolicy.WARN:
+        return None
+    if training_is_current(membership=actor, on=local_date(timezone.now(), actor.tenant)):
+        return None
+    return (
+        "Your information governance training is not current. You can still log this decision, "
+        "but book your annual refresher."
+    )
+
+
+def statutory_gateways() -> QuerySet[LegalBasis]:
+    """The statutes a decision may name as its gateway: the shared reference rows and the
+    partnership's own, that are current."""
+    return LegalBasis.objects.available().filter(kind=LegalBasisKind.STATUTE)
+
+
+# --- Export --------------------------------------------------------------------------------------
+
+EXPORT_HEADER: tuple[str, ...] = (
+    "Decision id",
+    "Sequence",
+    "Decided at",
+    "Decision",
+    "Legal basis",
+    "Statutory gateway",
+    "Request reference",
+    "Child record id",
+    "Child",
+    "Organisation",
+    "Decided by",
+    "Requested by",
+    "Requester's organisation",
+    "Requester's role",
+    "Identity confirmed",
+    "Purpose",
+    "Information level",
+    "Information shared or withheld",
+    "Recipients",
+    "Method",
+    "Channel",
+    "Record kept at",
+    "Golden Rule 6 checks",
+    "Advice sought",
+    "Reasons",
+    "Override",
+    "Override status",
+    "Reconsider on",
+    "Supersedes",
+    "Content hash",
+    "Chain hash",
+)
+
+EXPORT_CHUNK = 1000
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _export_row(decision: SharingDecision, zone) -> list:
+    subject = decision.subject
+    recipients = "; ".join(str(recipient) for recipient in decision.recipients.all())
+    checks = "; ".join(
+        f"{label.lower()}: {_yes_no(getattr(decision, name))}"
+        for name, label in GOLDEN_RULE_6_CHECKS.items()
+    )
+    advice = ", ".join(AdviceSource(code).label for code in decision.advice_sought)
+    return [
+        str(decision.public_id),
+        decision.sequence,
+        timezone.localtime(decision.decided_at, zone).strftime("%Y-%m-%d %H:%M"),
+        decision.get_outcome_display(),
+        decision.get_basis_display(),
+        decision.statutory_gateway.citation if decision.statutory_gateway else "",
+        decision.request_reference,
+        str(subject.public_id) if subject else "",
+        f"{subject.forenames} {subject.surname}" if subject else "",
+        decision.organisation.name,
+        decision.decided_by.user.get_full_name() or decision.decided_by.user.email,
+        decision.requested_by_name,
+        decision.requested_by_organisation.name
+        if decision.requested_by_organisation
+        else decision.requested_by_organisation_name,
+        decision.requested_by_role,
+        decision.get_identity_check_display(),
+        decision.purpose,
+        decision.get_information_level_display(),
+        decision.information_description,
+        recipients,
+        decision.get_method_display(),
+        decision.get_channel_display(),
+        decision.record_location,
+        checks,
+        advice,
+        decision.reasons,
+        decision.get_override_kind_display(),
+        OverrideStatus(override_status(decision)).label,
+        decision.reconsider_on,
+        str(decision.supersedes_public_id or ""),
+        decision.content_hash,
+        decision.chain_hash,
+    ]
+
+
+def decision_export_rows(*, viewer: Membership, filters: DecisionFilters) -> Iterator[list]:
+    """Every decision of a filtered log as CSV rows (EXPORT_HEADER), newest first, streamed in
+    chunks: two queries per thousand rows, however long the log. The view records the export in
+    the access audit and writes the rows with partners.security.csv.csv_response."""
+    decisions, condition, time_column = _filtered(viewer, filters)
+    rows = (
+        _with_details(decisions.filter(condition))
+        .select_related("requested_by_organisation", "statutory_gateway")
+        .order_by(f"-{time_column}", "-id")
+    )
+    zone = tenant_zone(viewer.tenant)
+    seen_last: int | None = None
+    for decision in rows.iterator(chunk_size=EXPORT_CHUNK):
+        if decision.pk == seen_last:
+            continue  # The same decision through two recipients of the organisation.
+        seen_last = decision.pk
+        yield _export_row(decision, zone)
+
+
+# --- Inaccuracy notices -------------------------------------------------------------------------
+
+
+def notices_unacknowledged(*, viewer: Membership) -> QuerySet[InaccuracyNotice]:
+    """Notices some recipient organisation has not acknowledged: all of the partnership's for
+    the IG officer and the auditor, otherwise those the viewer may see. Oldest first."""
+    acknowledged = InaccuracyAcknowledgement.objects.filter(
+        notice_id=OuterRef("notice_id"), organisation_id=OuterRef("organisation_id")
+    )
+    waiting = InaccuracyNoticeRecipient.objects.filter(notice_id=OuterRef("pk")).exclude(
+        Exists(acknowledged)
+    )
+    notices = (
+        InaccuracyNotice.objects.all()
+        if can(viewer, "decisions.view_all")
+        else notices_visible_to(viewer)
+    )
+    return (
+        notices.filter(Exists(waiting))
+        .select_related("organisation", "decision")
+        .prefetch_related("recipient_organisations__organisation", "acknowledgements")
+        .order_by("recorded_at", "id")
+    )
+
+
+def notices_to_acknowledge(*, membership: Membership) -> QuerySet[InaccuracyNotice]:
+    """Notices the member's organisation received and has not acknowledged yet."""
+    acknowledged = InaccuracyAcknowledgement.objects.filter(
+        organisation_id=membership.organisation_id
+    ).values("notice_id")
+    received = InaccuracyNoticeRecipient.objects.filter(
+        organisation_id=membership.organisation_id
+    ).values("notice_id")
+    return (
+        InaccuracyNotice.objects.filter(pk__in=received)
+        .exclude(pk__in=acknowledged)
+        .select_related("organisation", "decision")
+        .order_by("recorded_at", "id")
+    )
+
+
+def notice_acknowledged_ids(notice: InaccuracyNotice) -> set[int]:
+    """The organisations that have acknowledged a notice (prefetch acknowledgements for free)."""
+    return {ack.organisation_id for ack in notice.acknowledgements.all()}

@@ -1,0 +1,82 @@
+"""What every sharing-log service shares: permission checks, links, dates, the chain append."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from partners.models import Tenant
+from partners.reminders import local_date, long_date
+from partners.roles import can
+from sharing_log.chain import decision_hashes
+from sharing_log.models import DecisionRecipient, SharingDecision, SharingLogHead
+
+__all__ = [
+    "append_to_chain",
+    "decision_link",
+    "long_date",
+    "notice_link",
+    "overrides_link",
+    "require",
+    "today",
+]
+
+# Pages (the pages helper's sharing_log/urls.py) answer these paths; notices link to them.
+SITE_PREFIX = "/sharing-log/"
+
+
+def decision_link(decision: SharingDecision) -> str:
+    return f"{SITE_PREFIX}decisions/{decision.public_id}/"
+
+
+def overrides_link() -> str:
+    return f"{SITE_PREFIX}overrides/"
+
+
+def notice_link(notice) -> str:
+    return f"{SITE_PREFIX}notices/{notice.public_id}/"
+
+
+def require(actor, capability: str) -> None:
+    if not can(actor, capability):
+        raise PermissionDenied("Your role does not allow this.")
+
+
+def today(tenant: Tenant) -> date:
+    return local_date(timezone.now(), tenant)
+
+
+def _locked_head(tenant: Tenant) -> SharingLogHead:
+    """The tenant's chain head, locked until the transaction ends: the next writer of this
+    tenant waits here, so two decisions never take the same place in the chain. The first
+    decision of a tenant creates the row; a concurrent first writer's insert is ignored and it
+    waits on the lock like any other."""
+    heads = SharingLogHead.objects.select_for_update()
+    head = heads.filter(tenant=tenant).first()
+    if head is None:
+        SharingLogHead.objects.bulk_create([SharingLogHead(tenant=tenant)], ignore_conflicts=True)
+        head = heads.get(tenant=tenant)
+    return head
+
+
+def append_to_chain(
+    decision: SharingDecision, recipients: Sequence[DecisionRecipient]
+) -> SharingDecision:
+    """Give the (validated, unsaved) decision the next place in its tenant's chain and save it
+    with its recipients. Runs inside the caller's transaction."""
+    head = _locked_head(decision.tenant)
+    decision.sequence = head.sequence + 1
+    decision.content_hash, decision.chain_hash = decision_hashes(
+        decision, recipients, head.chain_hash
+    )
+    decision.save()
+    for recipient in recipients:
+        recipient.decision = decision
+    DecisionRecipient.objects.bulk_create(recipients)
+    SharingLogHead.objects.filter(pk=head.pk).update(
+        sequence=decision.sequence, chain_hash=decision.chain_hash, updated_at=timezone.now()
+    )
+    return decision

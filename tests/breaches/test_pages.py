@@ -1,0 +1,655 @@
+"""The breach pages: the register (stage, next deadline, overdue at a glance, filters, what each
+role sees, a constant number of queries), reporting a breach, its page (milestones with their
+due and done dates, the partners told, the meeting, the ICO assessment, indemnity events, every
+view in the access log), and each step recorded on its own page through its own service.
+
+The clock is frozen on Friday 18 December 2026 (tests/breaches/conftest.py): the partners are to
+be told by 29 December, the report distributed by 6 January and the meeting held by 20 January.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from breaches import services
+from breaches.choices import MilestoneKind as K
+from breaches.models import (
+    BreachReport,
+    IcoAssessment,
+    IndemnityEvent,
+    MeetingAttendee,
+    Milestone,
+    PartnerNotification,
+)
+from partners.roles import Role
+from partners.security.models import AccessEvent
+from tests.agreements.test_pages import date_parts, visible_text
+from tests.breaches.conftest import london, report
+from tests.breaches.pages_world import PDF
+from tests.factories import BreachReportFactory, MembershipFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name: str, obj=None, **kwargs) -> str:
+    if obj is not None:
+        kwargs["public_id"] = obj.public_id
+    return reverse(name, kwargs=kwargs)
+
+
+def milestone(breach, kind) -> Milestone:
+    return Milestone.objects.get(breach=breach, kind=kind)
+
+
+class Clients:
+    """clients[role] (or "school_manager", "police_manager"): a client signed in as that person
+    now. Signed in afresh each time, as the tests move the clock past a session's idle limit."""
+
+    def __init__(self, world, client_for) -> None:
+        self.world, self.client_for = world, client_for
+
+    def __getitem__(self, who):
+        if who in ("school_manager", "police_manager"):
+            return self.client_for(getattr(self.world, who))
+        return self.client_for(self.world.member(who))
+
+
+@pytest.fixture
+def clients(world, client_for):
+    return Clients(world, client_for)
+
+
+# --- The register --------------------------------------------------------------------------------
+
+
+def test_the_register_shows_the_next_step_its_deadline_and_what_is_overdue(
+    world, breach, clients, clock
+):
+    response = clients[Role.IG_OFFICER].get(url("breach_list"))
+    text = visible_text(response)
+    assert response.status_code == 200
+    assert breach.title in text
+    assert "Partners notified 29 December 2026 5 working days left" in text
+
+    clock.move_to(london(2026, 12, 30, 9, 0), tick=False)
+    text = visible_text(clients[Role.IG_OFFICER].get(url("breach_list")))
+    assert "Partners notified 29 December 2026 Overdue by 1 working day" in text
+
+
+def test_the_register_filters_by_organisation_stage_agreement_status_and_overdue(
+    world, breach, clients, clock
+):
+    police_breach = report(world, title="Police breach", organisation_in_breach=world.police)
+    for organisation in (world.school, world.police, world.nhs):
+        report_tell(world, police_breach, organisation, dt.date(2026, 12, 18))
+    clock.move_to(london(2026, 12, 30, 9, 0), tick=False)
+    client = clients[Role.IG_OFFICER]
+
+    def titles(**query) -> set[str]:
+        rows = client.get(url("breach_list"), query).context["rows"]
+        return {row["breach"].title for row in rows}
+
+    assert titles() == {breach.title, police_breach.title}
+    assert titles(organisation=str(world.police.public_id)) == {police_breach.title}
+    assert titles(stage=K.REPORT_DISTRIBUTED) == {police_breach.title}
+    assert titles(overdue="yes") == {breach.title}
+    assert titles(agreement=str(world.agreement.public_id)) == {breach.title, police_breach.title}
+    assert titles(status="closed") == set()
+    # Unknown values are ignored rather than failing.
+    assert titles(stage="nonsense", organisation="not-a-uuid") == {
+        breach.title,
+        police_breach.title,
+    }
+
+
+def report_tell(world, breach, organisation, day):
+    return services.breach_partner_told(
+        actor=world.officer,
+        breach=breach,
+        organisation=organisation,
+        told_on=day,
+        contact_name="IG lead",
+        method="email",
+    )
+
+
+def test_a_manager_sees_the_breaches_their_organisation_is_party_to(world, breach, clients):
+    elsewhere = BreachReportFactory(tenant=world.partnership.tenant, title="Someone else's breach")
+
+    officer = visible_text(clients[Role.IG_OFFICER].get(url("breach_list")))
+    police = visible_text(clients["police_manager"].get(url("breach_list")))
+    auditor = visible_text(clients[Role.AUDITOR].get(url("breach_list")))
+
+    assert breach.title in officer and elsewhere.title in officer
+    assert breach.title in auditor and elsewhere.title in auditor
+    # The police are to be told of the school's breach; the other is nothing to do with them.
+    assert breach.title in police and elsewhere.title not in police
+    assert clients["police_manager"].get(url("breach_detail", elsewhere)).status_code == 404
+    assert clients[Role.SENCO].get(url("breach_list")).status_code == 403
+
+
+def _register_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url("breach_list")).status_code == 200
+    return len(queries)
+
+
+def test_the_register_costs_the_same_number_of_queries_for_3_breaches_as_for_30(world, clients):
+    tenant = world.partnership.tenant
+    for _ in range(3):
+        BreachReportFactory(tenant=tenant, agreement=world.agreement)
+    client = clients[Role.IG_OFFICER]
+    _register_queries(client)  # the session's first use costs extra queries once
+    with_3 = _register_queries(client)
+
+    for _ in range(27):
+        BreachReportFactory(
+            tenant=tenant,
+            agreement=world.agreement,
+            organisation_in_breach=OrganisationFactory(tenant=tenant),
+        )
+    with_30 = _register_queries(client)
+
+    assert BreachReport.objects.count() == 30
+    assert with_30 == with_3
+
+
+def test_the_register_continues_after_the_last_breach_on_the_page(world, clients, monkeypatch):
+    from breaches.views import register
+
+    monkeypatch.setattr(register, "PAGE_SIZE", 2)
+    for day in (1, 2, 3):
+        BreachReportFactory(
+            tenant=world.partnership.tenant,
+            agreement=world.agreement,
+            title=f"Breach of the {day}th",
+            identified_at=london(2026, 12, day, 10, 0),
+        )
+    client = clients[Role.IG_OFFICER]
+
+    first = client.get(url("breach_list"))
+    assert [r["breach"].title for r in first.context["rows"]] == [
+        "Breach of the 3th",
+        "Breach of the 2th",
+    ]
+    second = client.get(url("breach_list") + first.context["next_url"])
+    assert [r["breach"].title for r in second.context["rows"]] == ["Breach of the 1th"]
+    assert second.context["next_url"] == ""
+
+
+# --- Reporting -----------------------------------------------------------------------------------
+
+
+def report_form(world, **overrides) -> dict:
+    data = {
+        "agreement": str(world.agreement.public_id),
+        "title": "Minutes emailed to the wrong list",
+        # Only the IG officer is asked; a manager reports for their own organisation.
+        "reporting_organisation": str(world.council.public_id),
+        "organisation_in_breach": str(world.school.public_id),
+        **date_parts("identified_on", dt.date(2026, 12, 18)),
+        "identified_time": "09:15",
+        "description": "A distribution list was mistyped.",
+        "containment": "Recipients asked to delete it.",
+        "personal_data_involved": "no",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_manager_reports_a_breach_for_their_organisation_and_sees_its_deadlines(world, clients):
+    client = clients[Role.MANAGER]
+    form = client.get(url("breach_report"))
+    assert "reporting_organisation" not in form.context["form"].fields
+
+    response = client.post(url("breach_report"), report_form(world))
+
+    breach = BreachReport.objects.get(title="Minutes emailed to the wrong list")
+    assert response.status_code == 302
+    assert response["Location"] == url("breach_detail", breach)
+    assert breach.reporting_organisation == world.council
+    assert breach.identified_at == london(2026, 12, 18, 9, 15)
+    text = visible_text(client.get(response["Location"]))
+    assert "The breach has been reported" in text
+    assert "Partners notified Kent and Medway County Council 29 December 2026" in text
+    assert "Breach report distributed" in text and "6 January 2027" in text
+    assert "Partners' meeting held" in text and "20 January 2027" in text
+
+
+def test_a_report_refused_by_the_rules_shows_the_errors_on_the_fields(world, clients):
+    outsider_org = OrganisationFactory(tenant=world.partnership.tenant, name="Not a signatory")
+    response = clients[Role.IG_OFFICER].post(
+        url("breach_report"),
+        report_form(
+            world,
+            organisation_in_breach=str(outsider_org.public_id),
+            identified_time="25:00",
+            **date_parts("identified_on", dt.date(2026, 12, 19)),
+        ),
+    )
+    assert response.status_code == 400
+    assert "Time identified must be a real time" in visible_text(response)
+
+    response = clients[Role.IG_OFFICER].post(
+        url("breach_report"),
+        report_form(
+            world,
+            organisation_in_breach=str(outsider_org.public_id),
+            **date_parts("identified_on", dt.date(2026, 12, 19)),
+        ),
+    )
+    errors = response.context["form"].errors
+    assert response.status_code == 400
+    assert "has not signed this agreement" in errors["organisation_in_breach"][0]
+    assert errors["identified_on"] == ["This cannot be in the future."]
+    assert not BreachReport.objects.exists()
+
+
+def test_a_personal_data_breach_opens_its_72_hours_on_the_page(world, clients):
+    response = clients[Role.IG_OFFICER].post(
+        url("breach_report"),
+        report_form(
+            world,
+            personal_data_involved="yes",
+            personal_data_categories="Names and addresses",
+            people_affected="12",
+        ),
+    )
+    breach = BreachReport.objects.get()
+    assert IcoAssessment.objects.get(breach=breach).due_at == london(2026, 12, 21, 9, 15)
+    text = visible_text(clients[Role.IG_OFFICER].get(response["Location"]))
+    assert "Decide by 21 December 2026, 09:15" in text
+
+
+# --- A breach's page -----------------------------------------------------------------------------
+
+
+def test_the_page_of_a_breach_is_in_the_access_log(world, breach, clients):
+    response = clients[Role.AUDITOR].get(url("breach_detail", breach))
+
+    assert response.status_code == 200
+    event = AccessEvent.objects.get(object_id=breach.public_id)
+    assert (event.action, event.object_type) == ("view", "breach")
+    assert event.membership == world.member(Role.AUDITOR)
+
+
+def test_an_overdue_milestone_is_flagged_at_the_top_and_in_the_timeline(
+    world, breach, clients, clock
+):
+    clock.move_to(london(2027, 1, 7, 9, 0), tick=False)
+    text = visible_text(clients[Role.IG_OFFICER].get(url("breach_detail", breach)))
+    assert (
+        "Overdue: partners notified (due 29 December 2026); breach report distributed "
+        "(due 6 January 2027)." in text
+    )
+    assert "Overdue by 1 working day" in text
+
+
+def _detail_queries(client, breach) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url("breach_detail", breach)).status_code == 200
+    return len(queries)
+
+
+def test_a_breachs_page_costs_the_same_number_of_queries_however_much_it_holds(
+    world, breach, clients
+):
+    officer, tenant = world.officer, world.partnership.tenant
+    meeting = services.breach_meeting_held(
+        actor=officer, breach=breach, held_on=dt.date(2026, 12, 18)
+    )
+    for n in range(3):
+        services.breach_meeting_add_attendee(
+            actor=officer, meeting=meeting, organisation=world.police, name=f"Officer {n}"
+        )
+    client = clients[Role.IG_OFFICER]
+    _detail_queries(client, breach)
+    few = _detail_queries(client, breach)
+
+    for n in range(27):
+        organisation = OrganisationFactory(tenant=tenant)
+        PartnerNotification.objects.create(tenant=tenant, breach=breach, organisation=organisation)
+        MeetingAttendee.objects.create(
+            tenant=tenant, meeting=meeting, organisation=organisation, name=f"Attendee {n}"
+        )
+    many = _detail_queries(client, breach)
+
+    assert breach.partner_notifications.count() == 30
+    assert many == few
+
+
+# --- Steps, each on its own page ----------------------------------------------------------------
+
+
+def test_telling_every_partner_meets_the_first_milestone(world, breach, clients):
+    client = clients[Role.MANAGER]  # The council reported it.
+    for organisation in (world.school, world.police, world.nhs):
+        told = PartnerNotification.objects.get(breach=breach, organisation=organisation)
+        response = client.post(
+            url("breach_partner_told", told),
+            {
+                **date_parts("told_on", dt.date(2026, 12, 18)),
+                "contact_name": f"IG lead at {organisation.name}",
+                "method": "secure_email",
+            },
+        )
+        assert response.status_code == 302, response.context["form"].errors
+
+    done = milestone(breach, K.PARTNERS_NOTIFIED)
+    assert done.done_on == dt.date(2026, 12, 18)
+    assert done.completed_by == world.council_manager
+    text = visible_text(client.get(url("breach_detail", breach)))
+    assert "3 of 3 partner organisations told" in text
+
+
+def test_a_partner_told_in_the_future_is_refused_on_the_field(world, breach, clients):
+    told = PartnerNotification.objects.get(breach=breach, organisation=world.police)
+    response = clients[Role.IG_OFFICER].post(
+        url("breach_partner_told", told),
+        {
+            **date_parts("told_on", dt.date(2026, 12, 21)),
+            "contact_name": "IG lead",
+            "method": "email",
+        },
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["told_on"] == ["This cannot be in the future."]
+
+
+def test_only_the_organisation_whose_step_it_is_may_open_its_page(world, breach, clients):
+    distributed = milestone(breach, K.REPORT_DISTRIBUTED)
+    # The school distributes its report; the police do not; the council convenes the meeting.
+    assert (
+        clients["school_manager"].get(url("breach_milestone_complete", distributed)).status_code
+        == 200
+    )
+    assert (
+        clients["police_manager"].get(url("breach_milestone_complete", distributed)).status_code
+        == 403
+    )
+    assert clients["school_manager"].get(url("breach_meeting_held", breach)).status_code == 403
+    assert clients[Role.AUDITOR].get(url("breach_meeting_held", breach)).status_code == 403
+
+
+def test_the_report_is_distributed_with_a_document_served_only_to_those_who_see_the_breach(
+    world, breach, clients, client_for, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    distributed = milestone(breach, K.REPORT_DISTRIBUTED)
+    client = clients["school_manager"]
+
+    wrong = client.post(
+        url("breach_milestone_complete", distributed),
+        {
+            **date_parts("done_on", dt.date(2026, 12, 18)),
+            "evidence": "Sent to every partner.",
+            "evidence_file": SimpleUploadedFile("report.pdf", b"not a pdf"),
+        },
+    )
+    assert wrong.status_code == 400
+    assert wrong.context["form"].errors["evidence_file"] == [
+        "The selected file is not a real PDF file"
+    ]
+
+    response = client.post(
+        url("breach_milestone_complete", distributed),
+        {
+            **date_parts("done_on", dt.date(2026, 12, 18)),
+            "evidence": "Sent to every partner.",
+            "evidence_file": SimpleUploadedFile("Report about Jo Bloggs.pdf", PDF),
+        },
+    )
+    assert response.status_code == 302
+    distributed.refresh_from_db()
+    assert distributed.done_on == dt.date(2026, 12, 18)
+    assert "Bloggs" not in distributed.evidence_file.name
+
+    download = clients[Role.AUDITOR].get(url("breach_milestone_evidence", distributed))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF
+    assert "Bloggs" not in download["Content-Disposition"]
+    assert AccessEvent.objects.filter(action="download", object_id=breach.public_id).exists()
+    # A manager of an organisation that has nothing to do with the breach: as if it did not exist.
+    stranger = MembershipFactory(
+        tenant=world.partnership.tenant,
+        organisation=OrganisationFactory(tenant=world.partnership.tenant),
+        role=Role.MANAGER,
+    )
+    assert (
+        client_for(stranger).get(url("breach_milestone_evidence", distributed)).status_code == 404
+    )
+
+
+def _post(client, name, obj, data) -> None:
+    response = client.post(url(name, obj), data)
+    assert response.status_code == 302, (
+        response.context["form"].errors if response.context else response
+    )
+
+
+def test_the_meeting_is_recorded_step_by_step_and_its_minutes_meet_the_last_milestone(
+    world, breach, clients, clock
+):
+    client = clients[Role.MANAGER]  # The council convenes it.
+    _post(
+        client,
+        "breach_meeting_schedule",
+        breach,
+        {
+            **date_parts("scheduled_on", dt.date(2027, 1, 11)),
+            "scheduled_time": "14:00",
+            "location": "County Hall",
+        },
+    )
+    clock.move_to(london(2027, 1, 11, 17, 0), tick=False)
+    client = clients[Role.MANAGER]
+    _post(
+        client,
+        "breach_meeting_held",
+        breach,
+        {**date_parts("held_on", dt.date(2027, 1, 11)), "chair": "Priya Raman"},
+    )
+    for organisation, name in ((world.council, "Priya Raman"), (world.school, "Helen Ashby")):
+        _post(
+            client,
+            "breach_meeting_attendee",
+            breach,
+            {"organisation": str(organisation.public_id), "name": name},
+        )
+    # Out of order: the decision before the school has withdrawn is refused, with the rule.
+    refused = client.post(
+        url("breach_meeting_decide", breach), {"sanctions": "None", "decided_time": "14:30"}
+    )
+    assert refused.status_code == 400
+    assert "after the organisation in breach has withdrawn" in visible_text(refused)
+
+    _post(
+        client,
+        "breach_meeting_presented",
+        breach,
+        {"presented_time": "14:05", "presentation": "The school explained its new checks."},
+    )
+    _post(client, "breach_meeting_withdrew", breach, {"withdrew_time": "14:20"})
+    _post(
+        client,
+        "breach_action_add",
+        breach,
+        {
+            "description": "Refresher training for the office.",
+            "owner_organisation": str(world.school.public_id),
+            "owner_name": "Helen Ashby",
+            **date_parts("due_on", dt.date(2027, 2, 11)),
+        },
+    )
+    _post(
+        client,
+        "breach_meeting_decide",
+        breach,
+        {"sanctions": "A written warning.", "decided_time": "14:40"},
+    )
+    _post(
+        client,
+        "breach_meeting_recalled",
+        breach,
+        {"recalled_time": "14:45", "recall_notes": "Told of the warning and the training."},
+    )
+    _post(client, "breach_meeting_minutes", breach, {"minutes_text": "Present: the partners."})
+    _post(
+        client,
+        "breach_meeting_circulate",
+        breach,
+        {
+            **date_parts("circulated_on", dt.date(2027, 1, 11)),
+            "circulated_to": "every signatory's IG lead",
+        },
+    )
+
+    assert milestone(breach, K.MEETING_HELD).done_on == dt.date(2027, 1, 11)
+    minutes = milestone(breach, K.MINUTES_CIRCULATED)
+    assert minutes.done_on == dt.date(2027, 1, 11)
+    assert "1 agreed action" in minutes.evidence
+    text = visible_text(client.get(url("breach_detail", breach)))
+    assert "The organisation in breach was recalled and told" in text
+    assert "Refresher training for the office. Helen Ashby, Kent and Medway Primary School" in text
+    assert "Presented (14:05)" in text
+
+
+def test_the_ico_decision_and_report_are_recorded_on_their_pages(world, clients):
+    breach = report(
+        world,
+        personal_data_involved=True,
+        personal_data_categories="Health summary",
+        people_affected=1,
+    )
+    client = clients["school_manager"]  # In breach: it decides.
+    _post(
+        client,
+        "breach_ico_decide",
+        breach,
+        {
+            "must_report": "yes",
+            "reasons": "Health data disclosed to a stranger.",
+            "tell_people": "no",
+        },
+    )
+    late = client.post(
+        url("breach_ico_reported", breach),
+        {
+            **date_parts("reported_on", dt.date(2026, 12, 18)),
+            "reported_time": "09:00",
+            "ico_reference": "IC-1",
+        },
+    )
+    assert late.status_code == 400
+    assert late.context["form"].errors["reported_on"] == [
+        "It cannot be reported before becoming aware."
+    ]
+    _post(
+        client,
+        "breach_ico_reported",
+        breach,
+        {
+            **date_parts("reported_on", dt.date(2026, 12, 18)),
+            "reported_time": "10:00",
+            "ico_reference": "IC-12345",
+        },
+    )
+    assessment = IcoAssessment.objects.get(breach=breach)
+    assert (assessment.must_report, assessment.ico_reference) == (True, "IC-12345")
+    assert assessment.completed_at is not None
+
+
+def test_an_indemnity_notice_and_its_response(world, breach, clients, clock):
+    _post(
+        clients[Role.MANAGER],
+        "indemnity_notify",
+        breach,
+        {
+            "alleged_contributor": str(world.school.public_id),
+            "description": "A solicitor has written to the council.",
+            **date_parts("notified_on", dt.date(2026, 12, 18)),
+        },
+    )
+    event = IndemnityEvent.objects.get()
+    assert event.suffering_partner == world.council
+    assert event.response_due_on == dt.date(2026, 12, 24)  # Four working days.
+    detail = clients["school_manager"].get(url("indemnity_detail", event))
+    assert "Response due 24 December 2026 (4 working days)" in visible_text(detail)
+
+    clock.move_to(london(2026, 12, 22, 9, 0), tick=False)
+    _post(
+        clients["school_manager"],
+        "indemnity_response",
+        event,
+        {
+            **date_parts("responded_on", dt.date(2026, 12, 22)),
+            "response": "The school accepts the facts.",
+        },
+    )
+    event.refresh_from_db()
+    assert event.responded_on == dt.date(2026, 12, 22)
+
+
+def test_closing_needs_every_step_and_withdrawing_stops_the_reminders(world, breach, clients):
+    refused = clients[Role.IG_OFFICER].post(url("breach_close", breach), {"reason": "Done"})
+    assert refused.status_code == 400
+    assert "Still to be done: partners notified" in visible_text(refused)
+
+    _post(clients[Role.MANAGER], "breach_withdraw", breach, {"reason": "Sent to the right school."})
+    breach.refresh_from_db()
+    assert breach.status == "withdrawn"
+    text = visible_text(clients[Role.MANAGER].get(url("breach_detail", breach)))
+    assert "Withdraw: not a breach" not in text
+
+
+# --- The indemnity response period is the agreement's, snapshotted ------------------------------
+
+
+def test_the_indemnity_response_period_is_the_agreements_and_is_kept_on_the_breach(world, clock):
+    world.agreement.breach_indemnity_response_days = 6
+    world.agreement.save()
+    breach = report(world)
+    assert breach.indemnity_response_days == 6
+    world.agreement.breach_indemnity_response_days = 2
+    world.agreement.save()
+
+    event = services.indemnity_notify(
+        actor=world.officer,
+        agreement=world.agreement,
+        breach=breach,
+        suffering_partner=world.council,
+        alleged_contributor=world.school,
+        description="A claim.",
+        notified_on=dt.date(2026, 12, 18),
+    )
+    # Six working days from Friday 18 December, past Christmas Day and the substitute for
+    # Boxing Day (Monday 28th).
+    assert (event.response_days, event.response_due_on) == (6, dt.date(2026, 12, 30))
+    without_breach = services.indemnity_notify(
+        actor=world.officer,
+        agreement=world.agreement,
+        suffering_partner=world.council,
+        alleged_contributor=world.police,
+        description="Another claim.",
+        notified_on=dt.date(2026, 12, 18),
+    )
+    assert (without_breach.response_days, without_breach.response_due_on) == (
+        2,
+        dt.date(2026, 12, 22),
+    )
+
+
+# --- The navigation ------------------------------------------------------------------------------
+
+
+def test_the_navigation_leads_those_who_handle_breaches_to_the_register(world, clients):
+    for role in Role:
+        html = clients[role].get(url("dashboard")).content.decode()
+        link = '<a class="govuk-service-navigation__link" href="/breaches/"'
+        assert (link in html) == (role in {Role.IG_OFFICER, Role.MANAGER, Role.AUDITOR}), role

@@ -1,0 +1,303 @@
+"""The sharing log API: recording (the same rules as the service, as 400s with field messages),
+the log with filters and keyset pages, one decision (recorded in the access audit), supersede,
+approval, inaccuracy notices; no update or delete (405), and nothing of another partnership."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from partners.roles import Role
+from partners.security.models import AccessEvent
+from sharing_log import services
+from sharing_log.choices import Basis
+from sharing_log.models import SharingDecision
+from tests.factories import MembershipFactory
+from tests.isolation import assert_tenant_isolated
+from tests.sharing_log.conftest import ALL_YES, parent_consent, police_request, record
+
+
+def body(log, child, **changes) -> dict:
+    """A share of minimum information with the council on consent, as JSON."""
+    values = {
+        "subject": str(child.public_id) if child else None,
+        "outcome": "share",
+        "purpose": "Statutory assessment and EHC plan",
+        "agreement": str(log.agreement.public_id),
+        "consent_scope": str(log.statutory.public_id),
+        "information_level": "minimum",
+        "information_description": "Attendance this term.",
+        "reasons": "Needed for the EHC needs assessment.",
+        "identity_check": "call_back",
+        "requested_by_name": "Sam Officer",
+        "requested_by_organisation": str(log.council.public_id),
+        "requested_by_role": "SEN casework officer",
+        "recipients": [{"organisation": str(log.council.public_id), "person_name": "Sam Officer"}],
+        "basis": "consent",
+        "method": "method_1",
+        "channel": "secure_email",
+        "record_location": "School MIS",
+        **ALL_YES,
+    }
+    values.update(changes)
+    return values
+
+
+@pytest.fixture
+def api(client_for):
+    def as_(membership):
+        return client_for(membership)
+
+    return as_
+
+
+def post(client, url, data):
+    return client.post(url, data, content_type="application/json")
+
+
+def test_recording_a_share_on_consent(log, child, api):
+    parent_consent(log.world, log.senco, child)
+
+    response = post(api(log.senco), "/api/decisions/", body(log, child))
+
+    assert response.status_code == 201, response.json()
+    data = response.json()
+    decision = SharingDecision.objects.get(public_id=data["id"])
+    assert data["sequence"] == 1
+    assert data["chain_hash"] == decision.chain_hash
+    assert data["consent"] == str(decision.consent.public_id)
+    assert data["override_status"] == "none"
+    assert data["recipients"] == [
+        {
+            "organisation": str(log.council.public_id),
+            "organisation_name": "",
+            "person_name": "Sam Officer",
+            "person_role": "",
+        }
+    ]
+
+
+def test_a_share_on_consent_not_found_is_a_400_on_basis(log, child, api):
+    response = post(api(log.senco), "/api/decisions/", body(log, child))
+
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert error["attr"] == "basis"
+    assert error["detail"] == "No consent has been recorded for this child."
+
+
+def test_a_police_request_goes_to_the_manager_who_approves(log, child, api):
+    police = police_request(log, child)
+    request = body(
+        log,
+        child,
+        basis="police_request",
+        request_reference=police["request_reference"],
+        consent_scope=None,
+        information_level="detailed",
+        recipients=[{"organisation": str(log.police.public_id), "person_name": "DC Jones"}],
+        override_reasons=police["override_reasons"],
+        override_evidence=police["override_evidence"],
+        third_parties_informed=police["third_parties_informed"],
+    )
+    created = post(api(log.senco), "/api/decisions/", request)
+    assert created.status_code == 201, created.json()
+    assert created.json()["override_kind"] == "prior"
+    assert created.json()["override_status"] == "pending"
+    url = f"/api/decisions/{created.json()['id']}/approval/"
+
+    assert post(api(log.senco), url, {"outcome": "approved", "reasons": "Mine."}).status_code == 403
+    approved = post(api(log.school_manager), url, {"outcome": "approved", "reasons": "In order."})
+
+    assert approved.status_code == 201, approved.json()
+    assert approved.json()["override_status"] == "approved"
+    assert approved.json()["approval"]["manager"] == str(log.school_manager.public_id)
+
+
+def test_the_log_filters_and_pages_with_cursors(log, child, api):
+    for basis in (Basis.PUBLIC_INTEREST, Basis.COURT_ORDER, Basis.SAFEGUARDING_INTEREST):
+        record(log, log.senco, child, basis=basis, consent_scope=None)
+    client = api(log.officer)
+
+    first = client.get("/api/decisions/", {"page_size": 2})
+    assert first.status_code == 200
+    assert [d["basis"] for d in first.json()["results"]] == [
+        "safeguarding_interest",
+        "court_order",
+    ]
+    assert first.json()["previous"] is None
+    second = client.get(first.json()["next"])
+    assert [d["basis"] for d in second.json()["results"]] == ["public_interest"]
+    assert second.json()["next"] is None
+    back = client.get(second.json()["previous"])
+    assert back.json()["results"] == first.json()["results"]
+
+    filtered = client.get(
+        "/api/decisions/", {"basis": "court_order", "subject": str(child.public_id)}
+    )
+    assert [d["basis"] for d in filtered.json()["results"]] == ["court_order"]
+    bad = client.get("/api/decisions/", {"outcome": "perhaps"})
+    assert bad.status_code == 400
+
+
+def test_a_child_filter_the_caller_may_not_see_is_a_400(log, child, api):
+    response = api(log.elsewhere_practitioner).get(
+        "/api/decisions/", {"subject": str(child.public_id)}
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == "subject"
+
+
+def test_retrieving_a_decision_is_recorded_in_the_access_audit(log, child, api):
+    decision = record(log, log.senco, child, basis=Basis.PUBLIC_INTEREST, consent_scope=None)
+
+    response = api(log.officer).get(f"/api/decisions/{decision.public_id}/")
+
+    assert response.status_code == 200
+    event = AccessEvent.objects.get(object_id=decision.public_id)
+    assert (event.action, event.object_type, event.subject_id) == (
+        "view",
+        "sharing_decision",
+        child.public_id,
+    )
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_decisions_are_never_changed_or_removed(log, child, api, method):
+    decision = record(log, log.senco, child, basis=Basis.PUBLIC_INTEREST, consent_scope=None)
+
+    response = getattr(api(log.senco), method)(
+        f"/api/decisions/{decision.public_id}/", {}, content_type="application/json"
+    )
+
+    assert response.status_code == 405
+
+
+def test_superseding_through_the_api(log, child, api):
+    decision = record(log, log.senco, child, basis=Basis.PUBLIC_INTEREST, consent_scope=None)
+    correction = body(
+        log,
+        child,
+        basis="public_interest",
+        consent_scope=None,
+        information_description="Attendance only.",
+        reason="The plan was not sent after all.",
+    )
+
+    response = post(api(log.senco), f"/api/decisions/{decision.public_id}/supersede/", correction)
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["supersedes"] == str(decision.public_id)
+    detail = api(log.officer).get(f"/api/decisions/{decision.public_id}/").json()
+    assert detail["superseded_by"] == response.json()["id"]
+
+
+def test_inaccuracy_notices_through_the_api(log, child, api):
+    decision = record(
+        log,
+        log.senco,
+        child,
+        basis=Basis.PUBLIC_INTEREST,
+        consent_scope=None,
+    )
+    council_practitioner = MembershipFactory(
+        tenant=log.partnership.tenant, organisation=log.council, role=Role.PRACTITIONER
+    )
+
+    created = post(
+        api(log.senco),
+        "/api/inaccuracy-notices/",
+        {"decision": str(decision.public_id), "what_was_wrong": "Last year's attendance."},
+    )
+    assert created.status_code == 201, created.json()
+    notice_id = created.json()["id"]
+    assert created.json()["recipients"] == [
+        {"organisation": str(log.council.public_id), "acknowledged": False}
+    ]
+    waiting = api(log.officer).get("/api/inaccuracy-notices/", {"waiting": "anyone"})
+    assert [n["id"] for n in waiting.json()["results"]] == [notice_id]
+
+    acknowledged = post(
+        api(council_practitioner),
+        f"/api/inaccuracy-notices/{notice_id}/acknowledge/",
+        {"note": "Updated."},
+    )
+
+    assert acknowledged.status_code == 201, acknowledged.json()
+    assert acknowledged.json()["recipients"][0]["acknowledged"] is True
+    assert (
+        api(log.officer).get("/api/inaccuracy-notices/", {"waiting": "anyone"}).json()["results"]
+        == []
+    )
+
+
+def test_another_partnership_finds_nothing(log, child, api, other_partnership):
+    decision = record(log, log.senco, child, basis=Basis.PUBLIC_INTEREST, consent_scope=None)
+    notice_decision = record(log, log.senco, child, basis=Basis.COURT_ORDER, consent_scope=None)
+    notice = services.inaccuracy_notice_record(
+        actor=log.senco, decision=notice_decision, what_was_wrong="Wrong date."
+    )
+
+    # Their SENCo may record, correct and acknowledge in their own partnership.
+    for role in (Role.SENCO, Role.IG_OFFICER):
+        client = api(other_partnership.member(role))
+        writes = [
+            ("POST", f"/api/decisions/{decision.public_id}/approval/", {}),
+            ("PATCH", f"/api/decisions/{decision.public_id}/", {}),
+            ("DELETE", f"/api/decisions/{decision.public_id}/", {}),
+        ]
+        if role == Role.SENCO:
+            writes.append(("POST", f"/api/decisions/{decision.public_id}/supersede/", {}))
+        assert_tenant_isolated(
+            client,
+            decision,
+            detail_urls=[f"/api/decisions/{decision.public_id}/"],
+            list_urls=["/api/decisions/", "/api/inaccuracy-notices/"],
+            write_requests=writes,
+            markers=["Sampleton"],
+        )
+        assert_tenant_isolated(
+            client,
+            notice,
+            detail_urls=[f"/api/inaccuracy-notices/{notice.public_id}/"],
+            write_requests=[
+                ("POST", f"/api/inaccuracy-notices/{notice.public_id}/acknowledge/", {})
+            ],
+        )
+    # Naming our decision in their notice: it does not exist for them.
+    response = post(
+        api(other_partnership.member(Role.SENCO)),
+        "/api/inaccuracy-notices/",
+        {"decision": str(decision.public_id), "what_was_wrong": "Wrong."},
+    )
+    assert response.status_code == 400
+    assert "no sharing decision with this id" in response.json()["errors"][0]["detail"]
+
+
+def test_a_page_of_the_log_takes_the_same_queries_however_long(
+    log, child, api, django_assert_num_queries
+):
+    client = api(log.practitioner)
+    for _ in range(3):
+        record(log, log.senco, child, basis=Basis.PUBLIC_INTEREST, consent_scope=None)
+    client.get("/api/decisions/")  # Sign-in and session work happen once.
+    with CaptureQueriesContext(connection) as few:
+        assert len(client.get("/api/decisions/").json()["results"]) == 3
+    for _ in range(30):
+        record(log, log.senco, child, basis=Basis.PUBLIC_INTEREST, consent_scope=None)
+
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert len(client.get("/api/decisions/").json()["results"]) == 33
+
+
+def test_the_platform_admin_offers_no_way_to_change_the_log():
+    from django.contrib import admin
+
+    from sharing_log import models
+
+    for name in models.__all__:
+        model = getattr(models, name)
+        if isinstance(model, type):
+            assert model not in admin.site._registry
