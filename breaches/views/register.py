@@ -92,12 +92,15 @@ class BreachListView(MembershipRequiredMixin, TemplateView):
             ],
             statuses=[*BreachStatus.choices, (ANY, "Any status")],
             stages=STAGES,
+            # Only those with a breach the viewer may see, and only what the <select>s show.
             organisations=Organisation.objects.filter(
                 pk__in=visible.values("organisation_in_breach")
-            ).order_by("name"),
-            agreements=Agreement.objects.filter(pk__in=visible.values("agreement")).order_by(
-                "title"
-            ),
+            )
+            .only("public_id", "name")
+            .order_by("name"),
+            agreements=Agreement.objects.filter(pk__in=visible.values("agreement"))
+            .only("public_id", "title")
+            .order_by("title"),
             status=status,
             stage=stage,
             organisation=organisation,

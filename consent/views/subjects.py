@@ -195,6 +195,7 @@ class SubjectDetailView(SubjectMixin, MembershipRequiredMixin, TemplateView):
             access_requests=list(access_requests_for(viewer=viewer, subject=subject)),
             form_agreements=list(forms_for),
             can_record=can(viewer, "consent.record"),
+            can_see_access_log=can(viewer, "security.access_log"),
         )
         audit_child(self.request, subject)
         return context

@@ -186,6 +186,20 @@ def test_the_record_shows_details_team_consents_and_their_timeline(world, senco,
     assert audited(senco, "child", child.public_id)
 
 
+def test_the_ig_officer_follows_the_record_to_who_has_viewed_it(world, senco, child, client_for):
+    client_for(senco).get(url("subject_detail", child))
+    officer = client_for(world.member(Role.IG_OFFICER))
+
+    page = officer.get(url("subject_detail", child)).content.decode()
+    link = f"{reverse('security_access_log')}?subject_id={child.public_id}"
+    log = visible_text(officer.get(link))
+
+    assert f'href="{link}"' in page
+    assert senco.user.full_name in log
+    # The SENCo may not search the access log, so is not offered the link.
+    assert link not in client_for(senco).get(url("subject_detail", child)).content.decode()
+
+
 def test_the_record_flags_young_person_renewal(world, senco, client_for):
     # Seventeen: past the end of compulsory school age; the parent consented at fifteen.
     subject = open_record(senco, date_of_birth=born(17, 200), nhs_number="", upn="")
