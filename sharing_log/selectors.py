@@ -138,9 +138,13 @@ def _filtered(viewer: Membership, filters: DecisionFilters) -> tuple[QuerySet, Q
     time_column = "decided_at"
     recipient = Q()
     if filters.recipient_organisation is not None:
-        # Walk the recipients' index: their copy of the time orders the page.
+        # Walk the recipients' index (tenant, organisation, decided_at, decision): their copy of
+        # the time orders the page. The tenant is named too, or PostgreSQL cannot use the index
+        # and reads every recipient row of the organisation (docs/performance.md, request S8).
         time_column = "recipients__decided_at"
-        recipient = Q(recipients__organisation=filters.recipient_organisation)
+        recipient = Q(
+            recipients__tenant=tenant, recipients__organisation=filters.recipient_organisation
+        )
     if filters.decided_from:
         recipient &= Q(**{f"{time_column}__gte": _start_of(filters.decided_from, tenant)})
     if filters.decided_to:
