@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.utils import timezone
 
 from agreements.forms import ReviewActionCompleteForm, ReviewActionForm, _date, _text
 from agreements.models import IN_FORCE_STATUSES
@@ -25,7 +24,7 @@ from partners.forms import (
     clean_document,
 )
 from partners.models import Membership, Organisation
-from partners.reminders import local_date, tenant_zone
+from partners.reminders import local_today, tenant_zone
 from partners.roles import can
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -74,7 +73,7 @@ def moment(day: dt.date, clock: dt.time, tenant) -> dt.datetime:
 
 
 def partnership_today(tenant) -> dt.date:
-    return local_date(timezone.now(), tenant)
+    return local_today(tenant)
 
 
 # --- Reporting a breach ------------------------------------------------------------------------

@@ -45,6 +45,11 @@ def local_date(moment: datetime, tenant: Tenant) -> date:
     return timezone.localtime(moment, tenant_zone(tenant)).date()
 
 
+def local_today(tenant: Tenant) -> date:
+    """The partnership's calendar date now."""
+    return local_date(timezone.now(), tenant)
+
+
 def reminder_at(day: date, tenant: Tenant) -> datetime:
     """When a reminder about `day` goes out: 08:00 on that day, the partnership's time."""
     return datetime.combine(day, REMINDER_TIME, tzinfo=tenant_zone(tenant))

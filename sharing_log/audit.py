@@ -20,3 +20,15 @@ def audit_decision(request, decision) -> None:
         object_id=decision.public_id,
         subject_id=decision.subject.public_id if decision.subject_id else None,
     )
+
+
+def audit_notice(request, notice) -> None:
+    """Record that the request's member viewed an inaccuracy notice (about its decision's child)."""
+    decision = notice.decision
+    access_record(
+        request=request,
+        action=AccessAction.VIEW,
+        object_type=INACCURACY_NOTICE,
+        object_id=notice.public_id,
+        subject_id=decision.subject.public_id if decision.subject_id else None,
+    )

@@ -25,7 +25,7 @@ from consent.access import subject_get_for
 from consent.models import DataSubject
 from consent.selectors import ConsentCheck
 from partners.models import Membership, Organisation, TrainingPolicy
-from partners.reminders import local_date, tenant_zone
+from partners.reminders import local_today, tenant_zone
 from partners.roles import can
 from partners.selectors import training_is_current
 from sharing_log.access import (
@@ -315,7 +315,7 @@ def decision_consent_preview(
         recipients=[recipient for recipient in recipients if _names_someone(recipient)],
         consent_scope=consent_scope,
         special_categories=special_categories,
-        on=on or local_date(timezone.now(), actor.tenant),
+        on=on or local_today(actor.tenant),
     )
 
 
@@ -330,7 +330,7 @@ def decision_training_warning(actor: Membership) -> str | None:
     log decisions anyway (where it blocks them, decision_record refuses)."""
     if actor.tenant.untrained_decision_policy != TrainingPolicy.WARN:
         return None
-    if training_is_current(membership=actor, on=local_date(timezone.now(), actor.tenant)):
+    if training_is_current(membership=actor, on=local_today(actor.tenant)):
         return None
     return (
         "Your information governance training is not current. You can still log this decision, "

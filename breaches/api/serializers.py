@@ -4,7 +4,6 @@ are named by their public ids."""
 
 from __future__ import annotations
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -22,7 +21,7 @@ from breaches.models import (
 from breaches.selectors import milestone_status
 from partners.api.shell import PublicIdField, StoredFileNameField
 from partners.models import Organisation
-from partners.reminders import local_date
+from partners.reminders import local_today
 
 
 def _uuid(**kwargs) -> serializers.SlugRelatedField:
@@ -80,7 +79,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
         cache = self.context.setdefault("milestone_statuses", {})
         if milestone.pk not in cache:
             breach = milestone.breach
-            on = local_date(timezone.now(), breach.tenant)
+            on = local_today(breach.tenant)
             cache[milestone.pk] = milestone_status(milestone, on=on, region=breach.region)
         return cache[milestone.pk]
 

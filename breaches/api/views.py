@@ -7,7 +7,6 @@ another organisation's to record is a 403."""
 from __future__ import annotations
 
 from django.http import Http404
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, status
@@ -25,7 +24,7 @@ from breaches.selectors import (
     partner_notification_get_for,
 )
 from partners.api.shell import TenantViewSet
-from partners.reminders import local_date
+from partners.reminders import local_today
 
 WRITE = (
     "A manager records the steps that are their organisation's (403 otherwise); the IG officer "
@@ -34,7 +33,7 @@ WRITE = (
 
 
 def _today(membership):
-    return local_date(timezone.now(), membership.tenant)
+    return local_today(membership.tenant)
 
 
 def _filter_errors(view):

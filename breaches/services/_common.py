@@ -12,7 +12,7 @@ from django.utils import timezone
 from breaches.models import BreachReport
 from notifications.services import notify
 from partners.models import Membership, Organisation
-from partners.reminders import ig_officers, local_date, long_date, managers_of
+from partners.reminders import ig_officers, local_today, long_date, managers_of
 from partners.roles import can
 from partners.services import ConcurrentEdit
 
@@ -40,7 +40,7 @@ def now() -> datetime:
 
 def today(tenant) -> date:
     """The partnership's date now."""
-    return local_date(timezone.now(), tenant)
+    return local_today(tenant)
 
 
 def require(actor: Membership, capability: str) -> None:

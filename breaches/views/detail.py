@@ -30,7 +30,7 @@ from breaches.selectors import (
 )
 from breaches.views.base import BREACH, BREACH_DOCUMENT, BreachPage
 from partners.permissions import MembershipRequiredMixin
-from partners.reminders import local_date
+from partners.reminders import local_today
 from partners.roles import can
 from partners.security.audit import access_record
 from partners.security.models import AccessAction
@@ -74,7 +74,7 @@ class BreachDetailView(BreachPage, MembershipRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         viewer, breach = self.request.membership, self.breach
-        today = local_date(timezone.now(), breach.tenant)
+        today = local_today(breach.tenant)
         is_open = breach.status == BreachStatus.OPEN
         reporter, in_breach = breach.reporting_organisation_id, breach.organisation_in_breach_id
         milestones = breach_milestones(breach=breach, on=today)

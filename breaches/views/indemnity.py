@@ -7,7 +7,6 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.urls import reverse
-from django.utils import timezone
 from django.views.generic import TemplateView
 
 from agreements.views.base import LoadsObjectFirst
@@ -18,7 +17,7 @@ from breaches.selectors import breach_may_act, indemnity_event_get_for
 from breaches.views.base import INDEMNITY_EVENT, BreachStepPage, StepPage, breach_url
 from breaches.views.detail import DocumentDownload
 from partners.permissions import MembershipRequiredMixin
-from partners.reminders import local_date
+from partners.reminders import local_today
 from partners.security.audit import access_record
 from partners.security.models import AccessAction
 from partners.views.base import document_name
@@ -94,7 +93,7 @@ class IndemnityDetailView(IndemnityPage, MembershipRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         event = self.event
-        today = local_date(timezone.now(), event.tenant)
+        today = local_today(event.tenant)
         context.update(
             event=event,
             breach_url=breach_url(event.breach, "indemnity") if event.breach_id else "",

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
 from django.views.generic import TemplateView
 
 from agreements.models import Agreement
@@ -25,7 +24,7 @@ from breaches.selectors import (
 from breaches.views.base import BreachFormPage, BreachStepPage, breach_url
 from partners.models import Organisation
 from partners.permissions import MembershipRequiredMixin
-from partners.reminders import local_date
+from partners.reminders import local_today
 from partners.roles import can
 
 PAGE_SIZE = 50
@@ -55,7 +54,7 @@ class BreachListView(MembershipRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         viewer = self.request.membership
-        today = local_date(timezone.now(), viewer.tenant)
+        today = local_today(viewer.tenant)
         status = self._param("status") or BreachStatus.OPEN
         if status not in (*BreachStatus.values, ANY):
             status = BreachStatus.OPEN

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from partners.models import Tenant
-from partners.reminders import local_date, long_date
+from partners.reminders import local_today, long_date
 from partners.roles import can
 from sharing_log.chain import decision_hashes
 from sharing_log.models import DecisionRecipient, SharingDecision, SharingLogHead
@@ -46,7 +46,7 @@ def require(actor, capability: str) -> None:
 
 
 def today(tenant: Tenant) -> date:
-    return local_date(timezone.now(), tenant)
+    return local_today(tenant)
 
 
 def _locked_head(tenant: Tenant) -> SharingLogHead:

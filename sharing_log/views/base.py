@@ -16,9 +16,6 @@ from django.urls import reverse
 from agreements.views.base import FormPage, LoadsObjectFirst
 from consent.access import subject_get_for
 from consent.models import DataSubject
-from partners.security.audit import access_record
-from partners.security.models import AccessAction
-from sharing_log.audit import DECISION, INACCURACY_NOTICE
 from sharing_log.models import InaccuracyNotice, SharingDecision
 from sharing_log.selectors import decision_get_for, notice_get_for
 
@@ -33,27 +30,6 @@ def notice_url(notice: InaccuracyNotice) -> str:
 
 def child_log_url(subject: DataSubject) -> str:
     return reverse("sharing_log:child_log", kwargs={"id": subject.public_id})
-
-
-def audit_decision(request, decision: SharingDecision) -> None:
-    access_record(
-        request=request,
-        action=AccessAction.VIEW,
-        object_type=DECISION,
-        object_id=decision.public_id,
-        subject_id=decision.subject.public_id if decision.subject_id else None,
-    )
-
-
-def audit_notice(request, notice: InaccuracyNotice) -> None:
-    decision = notice.decision
-    access_record(
-        request=request,
-        action=AccessAction.VIEW,
-        object_type=INACCURACY_NOTICE,
-        object_id=notice.public_id,
-        subject_id=decision.subject.public_id if decision.subject_id else None,
-    )
 
 
 # --- The page cursor ------------------------------------------------------------------------------

@@ -13,9 +13,10 @@ from agreements.choices import InformationLevel
 from consent.choices import ConsentStatus, SpecialCategory
 from partners.permissions import MembershipRequiredMixin
 from partners.roles import can
+from sharing_log.audit import audit_decision
 from sharing_log.choices import GOLDEN_RULE_6_CHECKS, AdviceSource, OverrideStatus
 from sharing_log.selectors import decision_chain, may_decide_override, override_status
-from sharing_log.views.base import DecisionMixin, audit_decision
+from sharing_log.views.base import DecisionMixin
 from sharing_log.views.notices import may_give_notice
 
 

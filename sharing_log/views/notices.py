@@ -10,15 +10,11 @@ from django.views.generic import TemplateView
 from agreements.views.base import FormPage
 from partners.permissions import MembershipRequiredMixin
 from partners.roles import Role, can
+from sharing_log.audit import audit_notice
 from sharing_log.forms import AcknowledgeForm, InaccuracyNoticeForm
 from sharing_log.selectors import notices_to_acknowledge, notices_unacknowledged
 from sharing_log.services import inaccuracy_acknowledge, inaccuracy_notice_record
-from sharing_log.views.base import (
-    DecisionActionPage,
-    NoticeMixin,
-    audit_notice,
-    notice_url,
-)
+from sharing_log.views.base import DecisionActionPage, NoticeMixin, notice_url
 
 LIST_LIMIT = 200
 
