@@ -223,6 +223,15 @@ class Bench:
             h,
             floor="api-log-child",
         )
+        # Not the IG officer's whole log: what a practitioner's organisation made or received
+        # about children it may see, the everyday view of the log.
+        practitioner = self.practitioner_for(child)
+        self.read(
+            "(a) API log, a practitioner's organisation, first",
+            api,
+            practitioner.api_headers,
+            floor="api-log-organisation",
+        )
         by_recipient = f"{api}?recipient_organisation={recipient.public_id}"
         self.read(
             f"(a) API log, by recipient ({received:,} rows), first",
@@ -262,6 +271,12 @@ class Bench:
             return not_built("(a) sharing log pages", "the sharing log list page is not built yet")
         h = ig.page_headers
         self.read("(a) HTML log, first page", page, h, floor="html-log-first")
+        self.read(
+            "(a) HTML log, a practitioner's organisation",
+            page,
+            self.practitioner_for(child).page_headers,
+            floor="html-log-organisation",
+        )
         after, number = self.cursor_at(self.args.depth)
         self.read(
             f"(a) HTML log, page {number:,} (keyset)",

@@ -154,23 +154,35 @@ def sees_every_child(membership: Membership) -> bool:
     return can(membership, "consent.view_all")
 
 
-def _granted_subject_ids(membership: Membership) -> Q:
+def _granted_subject_ids(membership: Membership, child: str = "pk") -> Q:
     """Children whose record is granted to the member's organisation (or, exceptionally, to the
-    member's user), as a condition on DataSubject rows: correlated EXISTS, no per-row query.
-    EXISTS rather than IN: for one child PostgreSQL probes the grant index for that child
-    instead of reading every grant of the organisation (docs/performance.md)."""
+    member's user), as a condition on the column `child` names (DataSubject's own key, or another
+    model's key of a child): correlated EXISTS, no per-row query. EXISTS rather than IN: for one
+    child PostgreSQL probes the grant index for that child instead of reading every grant of the
+    organisation (docs/performance.md)."""
     group_grants = DataSubjectGroupObjectPermission.objects.filter(
-        content_object_id=OuterRef("pk"),
+        content_object_id=OuterRef(child),
         group__sharewell_organisation__organisation_id=membership.organisation_id,
         permission__codename=VIEW_PERMISSION,
     )
     user_grants = DataSubjectUserObjectPermission.objects.filter(
-        content_object_id=OuterRef("pk"),
+        content_object_id=OuterRef(child),
         user_id=membership.user_id,
         permission__codename=VIEW_PERMISSION,
         tenant_id=membership.tenant_id,
     )
     return Q(Exists(group_grants)) | Q(Exists(user_grants))
+
+
+def child_visible_to(membership: Membership, child: str) -> Q:
+    """A condition on another model's key of a child (`child`, e.g. "subject_id"): the member
+    may see that child. The same rule as subjects_visible_to, asked of the grants directly: a
+    join through the children table made PostgreSQL read all of them for the sharing log."""
+    if not membership.is_active or not can(membership, "consent.view"):
+        return Q(pk__in=[])
+    if sees_every_child(membership):
+        return Q()
+    return _granted_subject_ids(membership, child)
 
 
 def subjects_visible_to(membership: Membership) -> QuerySet[DataSubject]:
@@ -184,9 +196,17 @@ def subjects_visible_to(membership: Membership) -> QuerySet[DataSubject]:
     return subjects.filter(_granted_subject_ids(membership))
 
 
+# subject_get_for marks the child it loaded with the member it was checked for, so the selectors
+# a page then calls (consents, access requests, decisions) ask the database once per request,
+# not once each. The mark lives on that one instance, which lives as long as the request.
+_CHECKED_FOR = "_visible_to_membership"
+
+
 def subject_is_visible_to(membership: Membership, subject: DataSubject) -> bool:
     if membership.tenant_id != subject.tenant_id:
         return False
+    if getattr(subject, _CHECKED_FOR, None) == membership.pk:
+        return True
     return subjects_visible_to(membership).filter(pk=subject.pk).exists()
 
 
@@ -204,4 +224,5 @@ def subject_get_for(membership: Membership, public_id: UUID | str) -> DataSubjec
     # A second line of defence: the tenant-scoped manager has already filtered by tenant.
     if subject.tenant_id != membership.tenant_id:
         raise Http404(NOT_FOUND)
+    setattr(subject, _CHECKED_FOR, membership.pk)
     return subject

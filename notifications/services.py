@@ -18,8 +18,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
-from django.template.loader import render_to_string
+from django.db.models import F, prefetch_related_objects
+from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.text import Truncator
 
@@ -62,15 +62,20 @@ def notify(
     both run at once (the unique constraint decides). Recipients who are no longer active are
     skipped. Runs in the caller's transaction, so the notices and emails commit with the change
     that caused them or not at all. Returns the notices this call created.
+
+    The number of queries does not grow with the recipients: an escalation goes to every IG
+    officer of the partnership, and the reminder sweep sends many.
     """
     tenant = get_active_tenant()
     # A title built from long names (an agreement's, an organisation's) is shortened rather than
     # refused: a reminder that fails validation would be retried, and fail, at every sweep.
     title = Truncator(title).chars(Notice._meta.get_field("title").max_length)
-    created: list[Notice] = []
     with transaction.atomic():
-        for membership in _active_recipients(recipients, tenant):
-            notice = Notice(
+        people = _active_recipients(recipients, tenant)
+        if not people:
+            return []
+        notices = [
+            Notice(
                 tenant=tenant,
                 recipient=membership,
                 title=title,
@@ -79,28 +84,28 @@ def notify(
                 reason=reason,
                 dedup_key=dedup_key,
             )
-            notice.full_clean(
-                exclude=["tenant", "recipient"], validate_unique=False, validate_constraints=False
-            )
-            notice, is_new = _create_once(
-                notice, Notice.objects.filter(recipient=membership, dedup_key=dedup_key)
-            )
-            if not is_new:
-                continue
-            created.append(notice)
-            if email:
-                outbox_enqueue(
-                    to=membership.user.email,
-                    subject=title,
-                    body=_notice_email_body(notice, tenant),
-                    dedup_key=f"notice:{notice.public_id}",
-                )
+            for membership in people
+        ]
+        # The notices differ only in their recipient, which validation leaves to the database,
+        # so checking one checks them all.
+        notices[0].full_clean(
+            exclude=["tenant", "recipient"], validate_unique=False, validate_constraints=False
+        )
+        created = _create_notices_once(notices, dedup_key=dedup_key)
+        if email and created:
+            _enqueue_notice_emails(created, tenant)
     return created
 
 
 def outbox_enqueue(*, to: str, subject: str, body: str, dedup_key: str) -> OutboxEmail:
     """Write an email to the outbox in the caller's transaction, once per `dedup_key`; the worker
     delivers it within a minute or so of the commit."""
+    email = _outbox_email(to=to, subject=subject, body=body, dedup_key=dedup_key)
+    email, _ = _create_once(email, OutboxEmail.objects.filter(dedup_key=dedup_key))
+    return email
+
+
+def _outbox_email(*, to: str, subject: str, body: str, dedup_key: str) -> OutboxEmail:
     email = OutboxEmail(
         tenant=get_active_tenant(),
         to=to,
@@ -110,19 +115,78 @@ def outbox_enqueue(*, to: str, subject: str, body: str, dedup_key: str) -> Outbo
         dedup_key=dedup_key,
     )
     email.full_clean(exclude=["tenant"], validate_unique=False, validate_constraints=False)
-    email, _ = _create_once(email, OutboxEmail.objects.filter(dedup_key=dedup_key))
     return email
 
 
 def _active_recipients(recipients: Sequence[Membership], tenant: Tenant) -> list[Membership]:
+    """The active ones among `recipients`, each once, their users loaded."""
     for membership in recipients:
         if membership.tenant_id != tenant.pk:
             raise ValueError("Notices go only to members of the active partnership.")
+    # One query for the users the caller did not load with select_related("user"), rather than
+    # one per recipient; none when it did.
+    prefetch_related_objects(list(recipients), "user")
+    unique: dict[int, Membership] = {}
+    for membership in recipients:
+        unique.setdefault(membership.pk, membership)
     return [
         membership
-        for membership in recipients
+        for membership in unique.values()
         if membership.is_active and membership.user.is_active
     ]
+
+
+def _create_notices_once(notices: list[Notice], *, dedup_key: str) -> list[Notice]:
+    """Insert the notices whose recipient has none with `dedup_key` yet; return those inserted.
+
+    One read and one insert for all of them. The unique constraint still decides: if a call
+    racing this one inserted some of them between the read and the insert, the insert fails
+    whole and each notice goes through `_create_once`, which keeps the other call's rows.
+    """
+    have_it = set(
+        Notice.objects.filter(
+            dedup_key=dedup_key, recipient_id__in=[notice.recipient_id for notice in notices]
+        ).values_list("recipient_id", flat=True)
+    )
+    new = [notice for notice in notices if notice.recipient_id not in have_it]
+    if not new:
+        return []
+    try:
+        # A savepoint, so a lost race leaves the caller's transaction usable.
+        with transaction.atomic():
+            Notice.objects.bulk_create(new)
+    except IntegrityError:
+        return [
+            notice
+            for notice in new
+            if _create_once(
+                notice,
+                Notice.objects.filter(recipient_id=notice.recipient_id, dedup_key=dedup_key),
+            )[1]
+        ]
+    return new
+
+
+def _enqueue_notice_emails(notices: list[Notice], tenant: Tenant) -> None:
+    """One outbox email for each of the brand-new notices, in one insert.
+
+    An email's dedup key names its notice's public id, new with the notice, so no email can have
+    it yet: a conflict here would be a bug, and fails loudly instead of being ignored.
+    """
+    template = get_template("notifications/email/notice.txt")
+    site = getattr(settings, "SHAREWELL_SITE_URL", "").rstrip("/")
+    OutboxEmail.objects.bulk_create(
+        [
+            _outbox_email(
+                to=notice.recipient.user.email,
+                subject=notice.title,
+                # Rendered for each notice: the template may use anything about its recipient.
+                body=template.render(_notice_email_context(notice, tenant, site)),
+                dedup_key=f"notice:{notice.public_id}",
+            )
+            for notice in notices
+        ]
+    )
 
 
 def _create_once(instance: M, existing: models.QuerySet) -> tuple[M, bool]:
@@ -144,17 +208,13 @@ def _create_once(instance: M, existing: models.QuerySet) -> tuple[M, bool]:
     return instance, True
 
 
-def _notice_email_body(notice: Notice, tenant: Tenant) -> str:
-    site = getattr(settings, "SHAREWELL_SITE_URL", "").rstrip("/")
-    return render_to_string(
-        "notifications/email/notice.txt",
-        {
-            "notice": notice,
-            "tenant": tenant,
-            "url": f"{site}{notice.link}" if notice.link else "",
-            "service_name": settings.SHAREWELL_SERVICE_NAME,
-        },
-    )
+def _notice_email_context(notice: Notice, tenant: Tenant, site: str) -> dict:
+    return {
+        "notice": notice,
+        "tenant": tenant,
+        "url": f"{site}{notice.link}" if notice.link else "",
+        "service_name": settings.SHAREWELL_SERVICE_NAME,
+    }
 
 
 @dataclass

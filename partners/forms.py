@@ -16,7 +16,7 @@ from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 
 from partners import selectors
-from partners.forms_rendering import DateInput
+from partners.forms_rendering import ColumnsChoiceIterator, DateInput
 from partners.models import (
     AuthorisedContact,
     Membership,
@@ -231,8 +231,13 @@ class OrganisationChoiceField(forms.ModelChoiceField):
     """An organisation of the active partnership, named by its public id in the page.
 
     Its choices are read when the form is made, inside the request's tenant (a form class is
-    defined before any tenant is active): `only_active` leaves out former partners.
+    defined before any tenant is active): `only_active` leaves out former partners. The options
+    read only the name and public id (a partnership has a thousand organisations); the chosen
+    one is read whole when the form is cleaned.
     """
+
+    iterator = ColumnsChoiceIterator
+    option_columns = ("public_id", "name")
 
     def __init__(self, *, only_active: bool = False, **kwargs) -> None:
         self.only_active = only_active

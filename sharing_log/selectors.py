@@ -2,9 +2,10 @@
 (sharing_log/access.py), so need-to-know holds everywhere.
 
 Lists are keyset-paginated on (decided_at, id), newest first, with no COUNT(*) and no OFFSET: a
-page is one query for its rows and one for their recipients (plus one to find the cursor's
-place), whatever the depth. Filtering by recipient walks the recipients' own index (tenant,
-organisation, decided_at, decision), which is why each recipient row carries its decision's time.
+page is one query for its keys, one for those rows and one for their recipients (plus one to
+find the cursor's place), whatever the depth. Filtering by recipient walks the recipients' own
+index (tenant, organisation, decided_at, decision), which is why each recipient row carries its
+decision's time.
 """
 
 from __future__ import annotations
@@ -15,14 +16,14 @@ from datetime import date, datetime, time, timedelta
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
 from agreements.choices import LegalBasisKind
-from agreements.models import ConsentScope, LegalBasis
+from agreements.models import Agreement, ConsentScope, LegalBasis
 from consent.access import subject_get_for
-from consent.models import DataSubject
+from consent.models import ConsentRecord, DataSubject
 from consent.selectors import ConsentCheck
 from partners.models import Membership, Organisation, TrainingPolicy
 from partners.reminders import local_today, tenant_zone
@@ -32,6 +33,7 @@ from sharing_log.access import (
     NOT_FOUND,
     approving_organisation_ids,
     decision_get_for,
+    decision_visibility,
     decisions_visible_to,
     is_current,
     may_decide_override,
@@ -118,23 +120,36 @@ def _start_of(day: date, tenant) -> datetime:
     return datetime.combine(day, time.min, tzinfo=tenant_zone(tenant))
 
 
+def _narrowing(filters: DecisionFilters) -> Q:
+    """The filters on the decision itself, as one condition."""
+    condition = Q()
+    if filters.current_only:
+        condition &= is_current()
+    for name in ("outcome", "basis"):
+        if getattr(filters, name):
+            condition &= Q(**{name: getattr(filters, name)})
+    for name in ("subject", "organisation", "decided_by"):
+        if getattr(filters, name) is not None:
+            condition &= Q(**{name: getattr(filters, name)})
+    return condition
+
+
+def _dated(filters: DecisionFilters, tenant, time_column: str) -> Q:
+    """The date range on the column the page walks, so that it bounds the index scan."""
+    condition = Q()
+    if filters.decided_from:
+        condition &= Q(**{f"{time_column}__gte": _start_of(filters.decided_from, tenant)})
+    if filters.decided_to:
+        condition &= Q(
+            **{f"{time_column}__lt": _start_of(filters.decided_to + timedelta(days=1), tenant)}
+        )
+    return condition
+
+
 def _filtered(viewer: Membership, filters: DecisionFilters) -> tuple[QuerySet, Q, str]:
     """The visible decisions narrowed by `filters`, the condition on the recipient (kept apart
     so that it and the cursor share one join), and the column the keyset runs on."""
-    decisions = decisions_visible_to(viewer)
-    tenant = viewer.tenant
-    if filters.current_only:
-        decisions = decisions.filter(is_current())
-    if filters.outcome:
-        decisions = decisions.filter(outcome=filters.outcome)
-    if filters.basis:
-        decisions = decisions.filter(basis=filters.basis)
-    if filters.subject is not None:
-        decisions = decisions.filter(subject=filters.subject)
-    if filters.organisation is not None:
-        decisions = decisions.filter(organisation=filters.organisation)
-    if filters.decided_by is not None:
-        decisions = decisions.filter(decided_by=filters.decided_by)
+    decisions = decisions_visible_to(viewer).filter(_narrowing(filters))
     time_column = "decided_at"
     recipient = Q()
     if filters.recipient_organisation is not None:
@@ -143,15 +158,10 @@ def _filtered(viewer: Membership, filters: DecisionFilters) -> tuple[QuerySet, Q
         # and reads every recipient row of the organisation (docs/performance.md, request S8).
         time_column = "recipients__decided_at"
         recipient = Q(
-            recipients__tenant=tenant, recipients__organisation=filters.recipient_organisation
+            recipients__tenant=viewer.tenant,
+            recipients__organisation=filters.recipient_organisation,
         )
-    if filters.decided_from:
-        recipient &= Q(**{f"{time_column}__gte": _start_of(filters.decided_from, tenant)})
-    if filters.decided_to:
-        recipient &= Q(
-            **{f"{time_column}__lt": _start_of(filters.decided_to + timedelta(days=1), tenant)}
-        )
-    return decisions, recipient, time_column
+    return decisions, recipient & _dated(filters, viewer.tenant, time_column), time_column
 
 
 # What a row of a list does not show; the detail (decision_get_for) reads them.
@@ -170,21 +180,34 @@ LIST_DEFERRED = (
 )
 
 
+def _public_id(model, field: str) -> Subquery:
+    """A related row's public id as a scalar subquery. PostgreSQL plans each on its own: joined
+    instead, the page's query was a join of twelve relations that took ~95 ms to plan and 2 ms
+    to run (docs/performance.md, request S6). The foreign key is the whole condition, so the
+    base manager (no tenant filter) serves."""
+    return Subquery(model._base_manager.filter(pk=OuterRef(field)).values("public_id")[:1])
+
+
 def _with_details(decisions: QuerySet) -> QuerySet:
-    """A list's rows: the child, the organisation, the decider and the approval joined; the
-    recipients in one more query; the ids of the versions before and after as annotations (no
-    self-join of every column, no query per row)."""
-    newer = SharingDecision.objects.filter(supersedes=OuterRef("pk")).values("public_id")[:1]
+    """A list's rows: the child, the organisation, the decider and the approval (with its
+    manager) joined; the recipients in one more query; the other related ids, and the id of the
+    version after, as scalar subqueries (no query per row)."""
     return (
-        decisions.select_related("subject", "organisation", "decided_by__user", "approval")
+        decisions.select_related("subject", "organisation", "decided_by__user", "approval__manager")
         .annotate(
-            supersedes_public_id=F("supersedes__public_id"),
-            statutory_gateway_public_id=F("statutory_gateway__public_id"),
-            requested_by_organisation_public_id=F("requested_by_organisation__public_id"),
-            agreement_public_id=F("agreement__public_id"),
-            consent_scope_public_id=F("consent_scope__public_id"),
-            consent_public_id=F("consent__public_id"),
-            superseded_by_public_id=Subquery(newer),
+            supersedes_public_id=_public_id(SharingDecision, "supersedes_id"),
+            statutory_gateway_public_id=_public_id(LegalBasis, "statutory_gateway_id"),
+            requested_by_organisation_public_id=_public_id(
+                Organisation, "requested_by_organisation_id"
+            ),
+            agreement_public_id=_public_id(Agreement, "agreement_id"),
+            consent_scope_public_id=_public_id(ConsentScope, "consent_scope_id"),
+            consent_public_id=_public_id(ConsentRecord, "consent_id"),
+            superseded_by_public_id=Subquery(
+                SharingDecision._base_manager.filter(supersedes=OuterRef("pk")).values("public_id")[
+                    :1
+                ]
+            ),
         )
         .prefetch_related(
             Prefetch(
@@ -202,6 +225,68 @@ def _cursor(viewer: Membership, public_id: UUID | str) -> SharingDecision:
         raise Http404(NOT_FOUND) from None
 
 
+def _after(cursor: SharingDecision | None, time_column: str, descending: bool) -> Q:
+    """Rows beyond the cursor. The first term bounds the index scan at the cursor; the rest
+    breaks ties by id."""
+    if cursor is None:
+        return Q()
+    op = "lt" if descending else "gt"
+    return Q(**{f"{time_column}__{op}e": cursor.decided_at}) & (
+        Q(**{f"{time_column}__{op}": cursor.decided_at})
+        | Q(**{time_column: cursor.decided_at, f"id__{op}": cursor.pk})
+    )
+
+
+def _walk(decisions: QuerySet, time_column: str, descending: bool, limit: int) -> list[tuple]:
+    """(time, id) of the first `limit` rows in page order."""
+    sign = "-" if descending else ""
+    return list(
+        decisions.order_by(f"{sign}{time_column}", f"{sign}id").values_list(time_column, "pk")[
+            :limit
+        ]
+    )
+
+
+def _page_keys(
+    viewer: Membership,
+    filters: DecisionFilters,
+    cursor: SharingDecision | None,
+    descending: bool,
+    limit: int,
+) -> list[int]:
+    """The ids of up to `limit` rows beyond the cursor, in page order, each once.
+
+    A member who sees their organisation's decisions sees those it made, those it received (and
+    those it approves): one condition over the whole log would walk the partnership's index past
+    every other organisation's decisions, so each way walks its own index (decision_org,
+    recipient_org_log) and the pages merge here. A child's log, or one filtered by recipient,
+    is small or has its own index, and takes one query."""
+    ways = decision_visibility(viewer)
+    if ways and len(ways) > 1 and filters.subject is None and not filters.recipient_organisation:
+        narrowing = _narrowing(filters)
+        rows = []
+        for way in ways:
+            column = way.time_column
+            decisions = SharingDecision.objects.filter(
+                way.walk,
+                narrowing,
+                _dated(filters, viewer.tenant, column),
+                _after(cursor, column, descending),
+            )
+            rows += _walk(decisions, column, descending, limit)
+        rows.sort(reverse=descending)
+    else:
+        decisions, condition, column = _filtered(viewer, filters)
+        rows = _walk(
+            decisions.filter(condition, _after(cursor, column, descending)),
+            column,
+            descending,
+            limit,
+        )
+    # A decision reached twice (made and received, or by two recipients) appears once.
+    return list(dict.fromkeys(pk for _, pk in rows))[:limit]
+
+
 def decision_log(
     *,
     viewer: Membership,
@@ -214,28 +299,18 @@ def decision_log(
     older than the decision `after`, or those newer than the decision `before`. A cursor that is
     not a visible decision is a 404."""
     limit = max(1, min(limit, MAX_PAGE_SIZE))
-    decisions, condition, time_column = _filtered(viewer, filters)
     descending = before is None
     cursor_id = after if descending else before
-    if cursor_id:
-        cursor = _cursor(viewer, cursor_id)
-        op = "lt" if descending else "gt"
-        # The first term bounds the index scan at the cursor; the rest breaks ties by id.
-        condition &= Q(**{f"{time_column}__{op}e": cursor.decided_at}) & (
-            Q(**{f"{time_column}__{op}": cursor.decided_at})
-            | Q(**{time_column: cursor.decided_at, f"id__{op}": cursor.pk})
-        )
-    sign = "-" if descending else ""
-    rows = list(
-        _with_details(decisions.filter(condition))
-        .defer(*LIST_DEFERRED)
-        .order_by(f"{sign}{time_column}", f"{sign}id")[: limit + 1]
-    )
-    more = len(rows) > limit
-    rows = rows[:limit]
-    # A decision shared with two people of the recipient organisation appears once.
-    seen: set[int] = set()
-    rows = [row for row in rows if not (row.pk in seen or seen.add(row.pk))]
+    cursor = _cursor(viewer, cursor_id) if cursor_id else None
+    # Two steps: the page's keys (the filters, need-to-know and the keyset walk, over the log's
+    # indexes alone), then those rows with what a row shows. One query doing both is a join
+    # PostgreSQL takes longer to plan than to run.
+    keys = _page_keys(viewer, filters, cursor, descending, limit + 1)
+    more = len(keys) > limit
+    keys = keys[:limit]
+    found = _with_details(SharingDecision.objects.filter(pk__in=keys)).defer(*LIST_DEFERRED)
+    by_key = {decision.pk: decision for decision in found}
+    rows = [by_key[key] for key in keys]
     if not descending:
         rows.reverse()
     if descending:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
@@ -27,6 +28,7 @@ from sharing_log.api.serializers import (
 )
 from sharing_log.audit import audit_decision
 from sharing_log.choices import Basis, Outcome
+from sharing_log.models import DecisionRecipient, SharingDecision
 from sharing_log.selectors import (
     MAX_PAGE_SIZE,
     PAGE_SIZE,
@@ -56,6 +58,16 @@ class DecisionQuerySerializer(serializers.Serializer):
     page_size = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_PAGE_SIZE, default=PAGE_SIZE
     )
+
+
+def as_written(decision: SharingDecision) -> SharingDecision:
+    """A decision the service has just written, with its recipients' organisations in one query
+    (not one per recipient) for the answer."""
+    prefetch_related_objects(
+        [decision],
+        Prefetch("recipients", DecisionRecipient.objects.select_related("organisation")),
+    )
+    return decision
 
 
 NOT_IN_PARTNERSHIP = "There is no {what} with this id in your partnership."
@@ -202,7 +214,7 @@ class DecisionViewSet(TenantViewSet):
         payload.is_valid(raise_exception=True)
         decision = services.decision_record(actor=request.membership, draft=payload.draft())
         # The service's own object, as written: its author sees it (no second read of the log).
-        return self.respond(DecisionSerializer, decision, status.HTTP_201_CREATED)
+        return self.respond(DecisionSerializer, as_written(decision), status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
     def supersede(self, request, *args, **kwargs):
@@ -215,7 +227,7 @@ class DecisionViewSet(TenantViewSet):
             draft=payload.draft(),
             reason=payload.validated_data["reason"],
         )
-        return self.respond(DecisionSerializer, correction, status.HTTP_201_CREATED)
+        return self.respond(DecisionSerializer, as_written(correction), status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
     def approval(self, request, *args, **kwargs):

@@ -6,7 +6,7 @@ from django.forms.utils import ErrorDict, ErrorList
 
 from agreements.models import IN_FORCE_STATUSES, Agreement, ConsentScope, DataItem, LegalBasis
 from agreements.selectors import agreements_visible_to
-from partners.forms_rendering import DateInput
+from partners.forms_rendering import ColumnsChoiceIterator, DateInput
 from partners.models import Membership
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -114,6 +114,13 @@ class DataItemsField(forms.ModelMultipleChoiceField):
 
 
 class MemberChoiceField(forms.ModelChoiceField):
+    """A member, named with their organisation. Its queryset follows `user` and `organisation`
+    with select_related; the options read only the columns the label shows."""
+
+    iterator = ColumnsChoiceIterator
+    # The foreign keys stay: a field followed by select_related cannot be deferred.
+    option_columns = ("public_id", "user", "user__full_name", "organisation", "organisation__name")
+
     def label_from_instance(self, obj: Membership) -> str:
         return f"{obj.user.full_name} ({obj.organisation.name})"
 

@@ -12,6 +12,8 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from consent import services
@@ -256,6 +258,20 @@ def test_the_record_costs_the_same_queries_for_three_consents_or_thirty(
     with django_assert_max_num_queries(len(three)):
         response = client.get(url("subject_detail", child))
     assert response.content.decode().count("Reviewed and confirmed as current") == 30
+
+
+def test_the_record_asks_once_whether_the_member_may_see_the_child(world, senco, child, client_for):
+    # Need-to-know is decided when the page loads the child; the consents and access requests
+    # the page then reads are of that child, for that member, in the same request.
+    parent_consent(world, senco, child, recipients=[world.nhs])
+    client = client_for(senco)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url("subject_detail", child))
+
+    assert response.status_code == 200
+    grants = [q for q in queries if "datasubjectgroupobjectpermission" in q["sql"]]
+    assert len(grants) == 1
 
 
 # --- The team around the child -------------------------------------------------------------

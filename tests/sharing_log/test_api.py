@@ -292,6 +292,33 @@ def test_a_page_of_the_log_takes_the_same_queries_however_long(
         assert len(client.get("/api/decisions/").json()["results"]) == 33
 
 
+def test_each_further_recipient_costs_only_the_lookup_of_its_id(log, api):
+    # The answer reads every recipient's organisation at once, not one query per recipient.
+    client = api(log.senco)
+
+    def record_to(*organisations) -> int:
+        aggregate = body(
+            log,
+            None,
+            basis="public_interest",
+            consent_scope=None,
+            information_level="aggregate",
+            information_description="Exclusions by year group.",
+            recipients=[{"organisation": str(o.public_id)} for o in organisations],
+        )
+        with CaptureQueriesContext(connection) as queries:
+            response = post(client, "/api/decisions/", aggregate)
+        assert response.status_code == 201, response.json()
+        assert len(response.json()["recipients"]) == len(organisations)
+        return len(queries)
+
+    record_to(log.council)  # Sign-in and session work happen once.
+    one = record_to(log.council)
+    three = record_to(log.council, log.police, log.nhs)
+
+    assert three == one + 2
+
+
 def test_the_platform_admin_offers_no_way_to_change_the_log():
     from django.contrib import admin
 

@@ -151,6 +151,64 @@ def test_decisions_at_the_same_moment_are_paged_by_id(log, child):
     assert first.decisions + rest.decisions == sorted(made, key=lambda d: d.pk, reverse=True)
 
 
+def walk_log(viewer, limit: int, **filters) -> list:
+    """Every page of `viewer`'s log, following `next`, then back again following `previous`."""
+    pages = [decision_log(viewer=viewer, filters=DecisionFilters(**filters), limit=limit)]
+    while pages[-1].has_next:
+        after = pages[-1].next_after
+        pages.append(
+            decision_log(
+                viewer=viewer, filters=DecisionFilters(**filters), after=after, limit=limit
+            )
+        )
+    forwards = [decision for page in pages for decision in page.decisions]
+    backwards = list(pages[-1].decisions)
+    page = pages[-1]
+    while page.has_previous:
+        page = decision_log(
+            viewer=viewer, filters=DecisionFilters(**filters), before=page.prev_before, limit=limit
+        )
+        backwards = page.decisions + backwards
+    assert backwards == forwards
+    return forwards
+
+
+def test_a_members_log_merges_what_their_organisation_made_and_received(log, child):
+    # Each way of seeing decisions walks its own index; the pages merge them newest first.
+    start = (timezone.now() - dt.timedelta(days=30)).replace(hour=12)
+    made = [aggregate(log, log.senco, decided_at=start + dt.timedelta(days=n)) for n in (0, 2, 4)]
+    received = [
+        aggregate(
+            log,
+            log.nhs_practitioner,
+            recipients=[
+                RecipientSpec(organisation=log.school, person_name="Head teacher"),
+                RecipientSpec(organisation=log.school, person_name="SENCo"),
+            ],
+            decided_at=start + dt.timedelta(days=n),
+        )
+        for n in (1, 3, 5)
+    ]
+    aggregate(
+        log,
+        log.nhs_practitioner,
+        recipients=[RecipientSpec(organisation=log.police)],
+        decided_at=start + dt.timedelta(days=6),
+    )
+    newest_first = [received[2], made[2], received[1], made[1], received[0], made[0]]
+
+    for limit in (1, 2, 4, 50):
+        assert walk_log(log.practitioner, limit) == newest_first
+    assert walk_log(
+        log.practitioner,
+        2,
+        decided_from=(start + dt.timedelta(days=1)).date(),
+        decided_to=(start + dt.timedelta(days=4)).date(),
+    ) == [made[2], received[1], made[1], received[0]]
+    # The school's manager sees its decisions both as made there and as its approver: once.
+    assert walk_log(log.school_manager, 2) == newest_first
+
+
 def test_a_cursor_that_is_not_visible_is_a_404(log, child, outsider):
     decision = public_interest(log, log.senco, child)
 

@@ -1,0 +1,217 @@
+"""Selects, radios and checkboxes as the GOV.UK renderer writes them: a <select> is written in
+Python with exactly the markup of Django's select templates (one template per option cost a
+long list of organisations thousands of includes), radios and checkboxes include no template per
+item, and an organisation list reads only the columns its options show."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django import forms
+from django.db import connection
+from django.test.html import parse_html
+from django.test.signals import template_rendered
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
+
+from partners.forms import OrganisationChoiceField, OrganisationChoiceMixin
+from partners.forms_rendering import GovukFormRenderer
+from tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+TRICKY = 'O\'Brien & <Sons> "Ltd"'
+
+
+class TemplateSelects(GovukFormRenderer):
+    """The renderer as it was: every select through Django's select templates."""
+
+    _selects_in_python = False
+
+
+class SelectsForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Type",
+        help_text="The kind of organisation.",
+        choices=[("", "Choose"), ("school", "School"), (TRICKY, TRICKY)],
+        widget=forms.Select(attrs={"class": "govuk-!-width-full", "data-track": True}),
+    )
+    several = forms.MultipleChoiceField(
+        label="Several",
+        required=False,
+        choices=[("a", "A"), ("b", mark_safe("<b>B</b>")), ("c", gettext_lazy("Yes"))],
+    )
+    grouped = forms.ChoiceField(
+        label="Grouped",
+        required=False,
+        choices=[
+            ("", "None"),
+            ("Schools", [("academy", "Academy"), ("free", "Free school")]),
+            ("NHS", [(TRICKY, TRICKY)]),
+            ("la", "Council"),
+        ],
+    )
+    number = forms.TypedChoiceField(
+        label="Number",
+        coerce=int,
+        required=False,
+        choices=[(1, 1), (2, 2.5), (3, dt.date(2026, 3, 27))],
+    )
+    fixed = forms.ChoiceField(
+        label="Fixed", required=False, disabled=True, choices=[("x", "X"), ("y", "Y")]
+    )
+    maybe = forms.NullBooleanField(label="Maybe", required=False)
+
+
+def rendered(renderer, data=None, **initial) -> dict[str, str]:
+    form = SelectsForm(data=data, initial=initial, renderer=renderer)
+    if form.is_bound:
+        form.full_clean()
+    return {name: str(form[name]) for name in form.fields}
+
+
+def templates_rendered(render) -> list[str]:
+    names = []
+
+    def record(sender, template, context, **kwargs):
+        names.append(template.name)
+
+    template_rendered.connect(record)
+    try:
+        render()
+    finally:
+        template_rendered.disconnect(record)
+    return names
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"kind": TRICKY, "several": ["a", "c"], "grouped": TRICKY, "number": "3", "maybe": "true"},
+        {"kind": "", "several": ["nope"], "grouped": "academy", "number": "9"},
+    ],
+    ids=["unbound", "chosen", "with errors"],
+)
+def test_selects_are_written_exactly_as_djangos_templates_write_them(data):
+    assert rendered(GovukFormRenderer(), data) == rendered(TemplateSelects(), data)
+
+
+def test_a_select_with_a_hint_an_error_and_a_choice_keeps_its_markup():
+    form = SelectsForm(data={"kind": "", "grouped": TRICKY})
+    assert not form.is_valid()
+    html = str(form)
+
+    select = (
+        '<select name="kind" class="govuk-select govuk-!-width-full govuk-select--error"'
+        ' data-track aria-invalid="true" aria-describedby="id_kind_helptext id_kind_error"'
+        ' id="id_kind">'
+        '<option value="" selected>Choose</option>'
+        '<option value="school">School</option>'
+        '<option value="O&#x27;Brien &amp; &lt;Sons&gt; &quot;Ltd&quot;">'
+        "O&#x27;Brien &amp; &lt;Sons&gt; &quot;Ltd&quot;</option>"
+        "</select>"
+    )
+    assert parse_html(html).count(parse_html(select)) == 1
+    grouped = (
+        '<select name="grouped" class="govuk-select" id="id_grouped">'
+        '<option value="">None</option>'
+        '<optgroup label="Schools"><option value="academy">Academy</option>'
+        '<option value="free">Free school</option></optgroup>'
+        '<optgroup label="NHS"><option value="O&#x27;Brien &amp; &lt;Sons&gt; &quot;Ltd&quot;"'
+        " selected>O&#x27;Brien &amp; &lt;Sons&gt; &quot;Ltd&quot;</option></optgroup>"
+        '<option value="la">Council</option>'
+        "</select>"
+    )
+    assert parse_html(html).count(parse_html(grouped)) == 1
+    assert '<select name="several" class="govuk-select" id="id_several" multiple>' in html
+    assert '<select name="fixed" disabled class="govuk-select" id="id_fixed">' in html
+    assert '<p id="id_kind_error" class="govuk-error-message">' in html
+    assert '<div id="id_kind_helptext" class="govuk-hint">The kind of organisation.</div>' in html
+
+
+def test_no_template_is_rendered_per_option_or_per_radio():
+    class Long(forms.Form):
+        place = forms.ChoiceField(
+            label="Place", choices=[(str(n), f"Place {n}") for n in range(50)]
+        )
+        how = forms.ChoiceField(
+            label="How",
+            choices=[(str(n), f"Way {n}") for n in range(20)],
+            widget=forms.RadioSelect(attrs={"data-x": "a&b"}),
+        )
+
+    form = Long(data={"how": "3"})
+    names = templates_rendered(lambda: str(form))
+    html = str(form)
+
+    # The form, two fields and their label, hint, error and legend templates: none per item.
+    assert len(names) < 15, names
+    assert (
+        '<input class="govuk-radios__input" id="id_how_3" name="how" type="radio" value="3"'
+        ' checked data-x="a&amp;b">'
+    ) in html
+
+
+def test_a_select_template_of_the_projects_own_is_still_used(tmp_path):
+    widgets = tmp_path / "django" / "forms" / "widgets"
+    widgets.mkdir(parents=True)
+    (widgets / "select.html").write_text('<select name="{{ widget.name }}">ours</select>')
+    templates = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": [tmp_path]}]
+    with override_settings(TEMPLATES=templates):
+        html = str(SelectsForm(renderer=GovukFormRenderer())["kind"])
+
+    assert html == '<select name="kind">ours</select>'
+
+
+def test_an_option_template_of_a_widgets_own_is_still_used():
+    class Boxes(forms.Select):
+        option_template_name = "django/forms/widgets/input_option.html"
+        input_type = "checkbox"
+
+    class BoxesForm(forms.Form):
+        kind = forms.ChoiceField(choices=[("a", "A")], widget=Boxes)
+
+    html = str(BoxesForm()["kind"])
+
+    assert '<input type="checkbox" name="kind" value="a"' in html
+
+
+# --- Organisation lists ---------------------------------------------------------------------------
+
+
+class PartnerForm(OrganisationChoiceMixin, forms.Form):
+    organisation = OrganisationChoiceField(label="Organisation", empty_label="Select one")
+
+
+def test_an_organisation_list_reads_only_the_name_and_public_id(in_tenant):
+    OrganisationFactory.create_batch(5, tenant=in_tenant.tenant)
+    form = PartnerForm()
+
+    with CaptureQueriesContext(connection) as queries:
+        html = str(form["organisation"])
+
+    [query] = [q["sql"] for q in queries.captured_queries if "partners_organisation" in q["sql"]]
+    columns = query.split(" FROM ")[0]
+    assert '"public_id"' in columns
+    assert '"name"' in columns
+    assert '"postcode"' not in columns
+    assert '"type"' not in columns
+    assert html.count("<option") == 8  # the empty label, the council, the school and 5 more
+
+
+def test_the_chosen_organisation_is_read_whole(in_tenant, django_assert_num_queries):
+    school = in_tenant.school
+    form = PartnerForm(data={"organisation": str(school.public_id)})
+    assert form.is_valid(), form.errors
+    chosen = form.cleaned_data["organisation"]
+
+    with django_assert_num_queries(0):
+        assert (chosen.name, chosen.type, chosen.postcode, chosen.parent_id) == (
+            school.name,
+            school.type,
+            school.postcode,
+            school.parent_id,
+        )
