@@ -19,7 +19,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from agreements.models import ConsentScope
+from agreements.choices import SignatoryStatus
+from agreements.models import IN_FORCE_STATUSES, Agreement, ConsentScope, Signatory
+from agreements.selectors import agreements_visible_to
 from consent.access import (
     subject_get_for,
     subject_is_visible_to,
@@ -279,6 +281,22 @@ def consents_for_subject(*, viewer: Membership, subject: DataSubject) -> QuerySe
     if not subject_is_visible_to(viewer, subject):
         return ConsentRecord.objects.none()
     return _with_details(ConsentRecord.objects.filter(subject=subject))
+
+
+def consent_form_agreements(*, viewer: Membership) -> QuerySet[Agreement]:
+    """The agreements a child's record offers consent forms for: in force, with consent
+    scopes, and signed by the viewer's organisation, the one asking for consent. A partnership
+    has hundreds of agreements; an organisation signs a few, and may only share under those."""
+    signed = Signatory.objects.filter(
+        organisation_id=viewer.organisation_id, status=SignatoryStatus.SIGNED
+    ).values("agreement_id")
+    return (
+        agreements_visible_to(viewer)
+        .filter(status__in=IN_FORCE_STATUSES, pk__in=signed, consent_scopes__isnull=False)
+        .distinct()
+        .only("public_id", "title")
+        .order_by("title")
+    )
 
 
 def consent_get_for(membership: Membership, public_id: UUID | str) -> ConsentRecord:

@@ -14,9 +14,10 @@ from pathlib import Path
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 
 from partners import selectors
-from partners.forms_rendering import ColumnsChoiceIterator, DateInput
+from partners.forms_rendering import DateInput
 from partners.models import (
     AuthorisedContact,
     Membership,
@@ -227,6 +228,18 @@ class ModelValidatorsMixin:
                 self.add_error(name, error)
 
 
+class NameOptions(ModelChoiceIterator):
+    """Options as (public id, name) pairs straight from the database: a partnership has a
+    thousand organisations, and a model instance for each option of each list cost the sharing
+    log's page a third of its time (docs/performance.md)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for public_id, name in self.queryset.values_list("public_id", "name"):
+            yield (str(public_id), name)
+
+
 class OrganisationChoiceField(forms.ModelChoiceField):
     """An organisation of the active partnership, named by its public id in the page.
 
@@ -236,8 +249,7 @@ class OrganisationChoiceField(forms.ModelChoiceField):
     one is read whole when the form is cleaned.
     """
 
-    iterator = ColumnsChoiceIterator
-    option_columns = ("public_id", "name")
+    iterator = NameOptions
 
     def __init__(self, *, only_active: bool = False, **kwargs) -> None:
         self.only_active = only_active

@@ -107,6 +107,19 @@ def select_html(widget: dict) -> SafeString | None:
     return mark_safe("".join(parts))  # noqa: S308
 
 
+def option_tags(choices, selected: str = "") -> SafeString:
+    """The <option>s of a <select> a template writes itself (a filter bar), from (value, label)
+    pairs, with the `selected` value marked: built here because a template loop over a
+    partnership's thousand organisations cost a page a third of its time."""
+    return mark_safe(  # noqa: S308 (every value and label escaped)
+        "".join(
+            f'\n<option value="{html.escape(str(value))}"'
+            f"{' selected' if str(value) == selected else ''}>{html.escape(str(label))}</option>"
+            for value, label in choices
+        )
+    )
+
+
 class ColumnsChoiceIterator(ModelChoiceIterator):
     """The choices of a model choice field read with only `field.option_columns`: what its
     labels (and values) show. Cleaning still reads the chosen row whole, from `field.queryset`,

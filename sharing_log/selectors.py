@@ -16,14 +16,16 @@ from datetime import date, datetime, time, timedelta
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, UUIDField
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
 from agreements.choices import LegalBasisKind
-from agreements.models import Agreement, ConsentScope, LegalBasis
+from agreements.models import ConsentScope, LegalBasis
 from consent.access import subject_get_for
-from consent.models import ConsentRecord, DataSubject
+from consent.models import DataSubject
 from consent.selectors import ConsentCheck
 from partners.models import Membership, Organisation, TrainingPolicy
 from partners.reminders import local_today, tenant_zone
@@ -180,12 +182,34 @@ LIST_DEFERRED = (
 )
 
 
-def _public_id(model, field: str) -> Subquery:
-    """A related row's public id as a scalar subquery. PostgreSQL plans each on its own: joined
-    instead, the page's query was a join of twelve relations that took ~95 ms to plan and 2 ms
-    to run (docs/performance.md, request S6). The foreign key is the whole condition, so the
-    base manager (no tenant filter) serves."""
-    return Subquery(model._base_manager.filter(pk=OuterRef(field)).values("public_id")[:1])
+def _public_id(field: str, related_field: str = "id") -> RawSQL:
+    """The public id of the row a decision's `field` points to (or, with `related_field`, of the
+    row whose `related_field` points to the decision), as a scalar subquery.
+
+    Written out rather than built with Subquery(OuterRef(...)): joined instead, the page's query
+    was a join of twelve relations that PostgreSQL took ~95 ms to plan and 2 ms to run; as ORM
+    subqueries, compiling the seven of them cost Django ~9 ms a page (docs/performance.md).
+    Only names from the models' metadata go in the SQL; the outer table is the log's own, which
+    Django leaves unaliased."""
+    log = SharingDecision._meta
+    quote = connection.ops.quote_name
+    if related_field == "id":
+        target = log.get_field(field)
+        table, column = target.related_model._meta.db_table, target.column
+        condition = f"inner_row.{quote('id')} = {quote(log.db_table)}.{quote(column)}"
+    else:
+        table = log.db_table
+        condition = (
+            f"inner_row.{quote(log.get_field(related_field).column)} = "
+            f"{quote(log.db_table)}.{quote('id')}"
+        )
+    # Names from the models' metadata, quoted; no value from outside.
+    sql = f"SELECT inner_row.{quote('public_id')} FROM {quote(table)} inner_row WHERE {condition}"  # noqa: S608
+    return RawSQL(  # noqa: S611
+        sql,
+        (),
+        output_field=UUIDField(),
+    )
 
 
 def _with_details(decisions: QuerySet) -> QuerySet:
@@ -195,19 +219,13 @@ def _with_details(decisions: QuerySet) -> QuerySet:
     return (
         decisions.select_related("subject", "organisation", "decided_by__user", "approval__manager")
         .annotate(
-            supersedes_public_id=_public_id(SharingDecision, "supersedes_id"),
-            statutory_gateway_public_id=_public_id(LegalBasis, "statutory_gateway_id"),
-            requested_by_organisation_public_id=_public_id(
-                Organisation, "requested_by_organisation_id"
-            ),
-            agreement_public_id=_public_id(Agreement, "agreement_id"),
-            consent_scope_public_id=_public_id(ConsentScope, "consent_scope_id"),
-            consent_public_id=_public_id(ConsentRecord, "consent_id"),
-            superseded_by_public_id=Subquery(
-                SharingDecision._base_manager.filter(supersedes=OuterRef("pk")).values("public_id")[
-                    :1
-                ]
-            ),
+            supersedes_public_id=_public_id("supersedes"),
+            statutory_gateway_public_id=_public_id("statutory_gateway"),
+            requested_by_organisation_public_id=_public_id("requested_by_organisation"),
+            agreement_public_id=_public_id("agreement"),
+            consent_scope_public_id=_public_id("consent_scope"),
+            consent_public_id=_public_id("consent"),
+            superseded_by_public_id=_public_id("superseded_by", related_field="supersedes"),
         )
         .prefetch_related(
             Prefetch(

@@ -22,6 +22,7 @@ from breaches.selectors import (
     milestone_status,
 )
 from breaches.views.base import BreachFormPage, BreachStepPage, breach_url
+from partners.forms_rendering import option_tags
 from partners.models import Organisation
 from partners.permissions import MembershipRequiredMixin
 from partners.reminders import local_today
@@ -92,14 +93,18 @@ class BreachListView(MembershipRequiredMixin, TemplateView):
             statuses=[*BreachStatus.choices, (ANY, "Any status")],
             stages=STAGES,
             # Only those with a breach the viewer may see, and only what the <select>s show.
-            organisations=Organisation.objects.filter(
-                pk__in=visible.values("organisation_in_breach")
-            )
-            .only("public_id", "name")
-            .order_by("name"),
-            agreements=Agreement.objects.filter(pk__in=visible.values("agreement"))
-            .only("public_id", "title")
-            .order_by("title"),
+            organisation_options=option_tags(
+                Organisation.objects.filter(pk__in=visible.values("organisation_in_breach"))
+                .order_by("name")
+                .values_list("public_id", "name"),
+                selected=str(organisation.public_id) if organisation else "",
+            ),
+            agreement_options=option_tags(
+                Agreement.objects.filter(pk__in=visible.values("agreement"))
+                .order_by("title")
+                .values_list("public_id", "title"),
+                selected=str(agreement.public_id) if agreement else "",
+            ),
             status=status,
             stage=stage,
             organisation=organisation,

@@ -10,8 +10,6 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
-from agreements.models import IN_FORCE_STATUSES
-from agreements.selectors import agreements_visible_to
 from consent import services
 from consent.audit import audit_child
 from consent.choices import ConsentStatus
@@ -19,6 +17,7 @@ from consent.forms import AccessRequestForm, FindChildForm, SubjectCreateForm, S
 from consent.models import TeamMember
 from consent.selectors import (
     access_requests_for,
+    consent_form_agreements,
     consent_settings,
     consents_for_subject,
     due_review_at_twelve,
@@ -179,12 +178,6 @@ class SubjectDetailView(SubjectMixin, MembershipRequiredMixin, TemplateView):
             .select_related("organisation", "membership__user")
             .order_by("-is_lead", "ended_on", "started_on", "id")
         )
-        forms_for = (
-            agreements_visible_to(viewer)
-            .filter(status__in=IN_FORCE_STATUSES, consent_scopes__isnull=False)
-            .distinct()
-            .order_by("title")
-        )
         context.update(
             subject=subject,
             age=age_on(subject.date_of_birth, today),
@@ -193,7 +186,7 @@ class SubjectDetailView(SubjectMixin, MembershipRequiredMixin, TemplateView):
             past_team=[member for member in team if not member.is_current],
             consents=consents,
             access_requests=list(access_requests_for(viewer=viewer, subject=subject)),
-            form_agreements=list(forms_for),
+            form_agreements=list(consent_form_agreements(viewer=viewer)),
             can_record=can(viewer, "consent.record"),
             can_see_access_log=can(viewer, "security.access_log"),
         )

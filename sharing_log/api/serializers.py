@@ -3,6 +3,9 @@ partnership (and, for a child, among those the caller may see), and what the API
 
 from __future__ import annotations
 
+import uuid
+
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -10,8 +13,9 @@ from rest_framework import serializers
 from agreements.choices import Channel, InformationLevel, SharingMethod
 from agreements.models import ConsentScope, DataItem
 from agreements.selectors import agreements_visible_to
-from consent.access import subjects_visible_to
+from consent.access import subject_get_for, subjects_visible_to
 from consent.choices import SpecialCategory
+from consent.models import DataSubject
 from partners.api.shell import PublicIdField
 from partners.models import Organisation
 from sharing_log.choices import (
@@ -49,6 +53,18 @@ class VisibleSubjectField(_ScopedIdField):
 
     def get_queryset(self):
         return subjects_visible_to(_membership(self.context))
+
+    def to_internal_value(self, data):
+        # Through the child's access function, which remembers for the rest of the request that
+        # this member may see the child: the service checks again without asking the database.
+        try:
+            public_id = uuid.UUID(str(data))
+        except (TypeError, ValueError, AttributeError):
+            self.fail("invalid")
+        try:
+            return subject_get_for(_membership(self.context), public_id)
+        except Http404:
+            self.fail("does_not_exist", model=DataSubject._meta.verbose_name)
 
 
 class VisibleAgreementField(_ScopedIdField):

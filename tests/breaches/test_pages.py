@@ -108,6 +108,30 @@ def test_the_register_filters_by_organisation_stage_agreement_status_and_overdue
     }
 
 
+def test_the_register_offers_the_organisations_and_agreements_it_can_filter_by(
+    world, breach, clients
+):
+    tenant = world.partnership.tenant
+    odd = world.police
+    odd.name = 'Smith & Jones <"Care">'
+    odd.save()
+    report(world, title="Odd breach", organisation_in_breach=odd)
+    without_breach = OrganisationFactory(tenant=tenant, name="Never in breach")
+    client = clients[Role.IG_OFFICER]
+
+    page = client.get(url("breach_list"), {"organisation": str(odd.public_id)})
+    html = page.content.decode()
+
+    assert (
+        f'<option value="{odd.public_id}" selected>Smith &amp; Jones &lt;&quot;Care&quot;&gt;'
+        in (html)
+    )
+    assert f'<option value="{breach.organisation_in_breach.public_id}">' in html
+    assert str(without_breach.public_id) not in html
+    assert f'<option value="{world.agreement.public_id}">' in html
+    assert [row["breach"].title for row in page.context["rows"]] == ["Odd breach"]
+
+
 def report_tell(world, breach, organisation, day):
     return services.breach_partner_told(
         actor=world.officer,

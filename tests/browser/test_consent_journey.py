@@ -27,6 +27,7 @@ from partners.roles import Role
 from partners.tenancy import activate
 from tests.agreements.conftest import make_active
 from tests.browser.test_agreements_journey import fill_date, sign_in, sign_out
+from tests.consent.conftest import signed_by
 from tests.factories import ConsentScopeFactory, MembershipFactory, OrganisationFactory
 from tests.security.twostep import authenticator
 
@@ -45,6 +46,7 @@ def pupil(partnership):
             partnership, partnership.member(Role.IG_OFFICER), title="Kent SEND protocol"
         )
         ConsentScopeFactory(agreement=agreement, name=STATUTORY)
+        signed_by(agreement, partnership.school)
         child = services.subject_create(
             actor=senco,
             forenames="Ava",

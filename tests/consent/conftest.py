@@ -22,7 +22,12 @@ from consent.models import DataSubject
 from partners.models import Membership, Organisation
 from partners.roles import Role
 from tests.agreements.conftest import make_active
-from tests.factories import ConsentScopeFactory, MembershipFactory, OrganisationFactory
+from tests.factories import (
+    ConsentScopeFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    SignatoryFactory,
+)
 
 STATUTORY = "Statutory assessment and EHC plan"
 EARLY_HELP = "Early help"
@@ -122,3 +127,17 @@ def parent_consent(world, actor, subject, **fields):
     }
     values.update(fields)
     return services.consent_record(actor=actor, subject=subject, **values)
+
+
+def signed_by(agreement: Agreement, organisation) -> None:
+    """`organisation` has signed `agreement` (its authorised person's signature recorded)."""
+    SignatoryFactory(
+        agreement=agreement,
+        organisation=organisation,
+        status="signed",
+        invited_on=agreement.created_at.date(),
+        signed_on=agreement.created_at.date(),
+        signer_name="Pat Head",
+        typed_signature="Pat Head",
+        version_signed=1,
+    )

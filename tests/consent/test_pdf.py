@@ -9,9 +9,11 @@ import pytest
 from django.urls import reverse
 
 from consent import pdf
+from partners.roles import Role
 from partners.security.models import AccessEvent
+from tests.agreements.conftest import make_active
 from tests.agreements.test_pdf import pdf_text
-from tests.consent.conftest import parent_consent
+from tests.consent.conftest import parent_consent, signed_by
 from tests.factories import ConsentScopeFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +62,30 @@ def test_the_form_downloads_from_the_childs_page_named_by_id(world, senco, child
     )
     assert "Ava Rose Sampleton" in pdf_text(response.content)
     assert AccessEvent.objects.filter(object_type="consent.form_pdf", subject_id=child.public_id)
+
+
+def test_the_childs_record_offers_forms_for_the_agreements_its_organisation_signed(
+    world, senco, child, client_for
+):
+    # The organisation asking for consent may only share under an agreement it has signed; a
+    # partnership has hundreds of agreements in force, one organisation signs a few.
+    other = make_active(world.partnership, world.member(Role.IG_OFFICER), title="Youth offending")
+    ConsentScopeFactory(agreement=other, name="Referral to youth offending")
+    signed_by(world.agreement, world.school)
+    signed_by(other, world.nhs)
+
+    page = client_for(senco).get(reverse("consent:subject_detail", kwargs={"id": child.public_id}))
+    html = page.content.decode()
+
+    assert "Consent form for SEND information sharing (PDF)" in html
+    assert (
+        reverse(
+            "consent:consent_form_pdf",
+            kwargs={"id": child.public_id, "agreement_id": world.agreement.public_id},
+        )
+        in html
+    )
+    assert "Youth offending" not in html
 
 
 def test_the_receipt_downloads_from_the_page_and_the_api(world, senco, child, client_for):
