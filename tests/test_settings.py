@@ -19,7 +19,8 @@ REQUIRED = {
 }
 
 
-def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+def production_python(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """This project's Python with the production settings and only the variables given here."""
     environment = {
         key: value
         for key, value in os.environ.items()
@@ -31,8 +32,8 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
         SHAREWELL_ENV_FILE=os.devnull,
         **env,
     )
-    return subprocess.run(  # noqa: S603 -- a fixed command line of this project's manage.py.
-        [sys.executable, "manage.py", *args],
+    return subprocess.run(  # noqa: S603 -- a fixed command line of this project.
+        [sys.executable, *args],
         cwd=BASE_DIR,
         env=environment,
         capture_output=True,
@@ -40,6 +41,10 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
         timeout=120,
         check=False,
     )
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    return production_python("manage.py", *args, **env)
 
 
 def test_production_settings_pass_the_deployment_checklist():
@@ -57,3 +62,15 @@ def test_production_settings_refuse_to_start_without_a_required_variable(missing
 
     assert result.returncode != 0
     assert f"Set the {missing} environment variable" in result.stderr
+
+
+def test_a_web_worker_keeps_the_garbage_collector_off_what_it_loaded():
+    # Full collections walking every loaded object were the sharing log page's p95
+    # (docs/performance.md): the WSGI application freezes them and raises the thresholds.
+    probe = (
+        "import gc, config.wsgi as w; "
+        "print(gc.get_freeze_count() > 10_000, gc.get_threshold() == w.GC_THRESHOLDS)"
+    )
+    result = production_python("-c", probe, **REQUIRED)
+
+    assert result.stdout.split() == ["True", "True"], result.stderr
