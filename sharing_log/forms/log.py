@@ -89,6 +89,12 @@ class LogFilterForm(forms.Form):
         self.fields["recipient"].load_choices()
         if sees_all:
             self.fields["organisation"].load_choices()
+            # Both lists offer every organisation of the partnership: read and build it once
+            # (a thousand options; cleaning still checks the choice against the queryset).
+            # (iter(): list() would ask the iterator its length, a COUNT(*).)
+            self.fields["organisation"].choices = self.fields["recipient"].choices = list(
+                iter(self.fields["recipient"].choices)
+            )
         else:
             del self.fields["organisation"]
         # The people who record decisions: of the organisation chosen (or the viewer's own).

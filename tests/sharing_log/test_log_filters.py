@@ -83,3 +83,20 @@ def test_a_chosen_practitioner_filters_as_a_whole_membership(partnership):
     chosen = form.cleaned_data["practitioner"]
     assert chosen == manager
     assert (chosen.role, chosen.user.email) == (manager.role, manager.user.email)
+
+
+def test_the_two_organisation_lists_are_read_once(partnership, client_for):
+    # "Shared with" and "Decided by organisation" offer the same thousand organisations at
+    # scale: one query for both, and no COUNT(*) of them.
+    client = client_for(partnership.member(Role.IG_OFFICER))
+    the_log(client)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("sharing_log:decision_list"))
+
+    organisations = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith('SELECT "partners_organisation".')
+        or q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "partners_organisation"')
+    ]
+    assert len(organisations) == 1, organisations
