@@ -1,5 +1,5 @@
 """Forms of the agreement pages. They parse what was typed; the services check the rules and
-save, and their errors are put back on the fields (`partners.forms.add_service_errors`).
+save, and their errors are put back on the fields (`partners.fields.add_service_errors`).
 
 Choices that name another record (a parent agreement, an organisation, a legal basis) carry its
 public id, and are read per request inside the active partnership.
@@ -15,7 +15,7 @@ from agreements.models import Agreement, LegalBasis
 from agreements.selectors import agreement_list, legal_bases_available
 from agreements.services import SECTIONS
 from agreements.services.lifecycle import AGREEMENT_EDITABLE_FIELDS
-from partners.forms import OrganisationChoiceField
+from partners.fields import OrganisationChoiceField
 from partners.forms_rendering import DateInput
 from partners.models import Membership, Organisation
 

@@ -16,7 +16,7 @@ from agreements.forms import ReviewActionCompleteForm, ReviewActionForm, _date, 
 from agreements.models import IN_FORCE_STATUSES
 from agreements.selectors import agreements_visible_to
 from breaches.choices import TellingMethod
-from partners.forms import (
+from partners.fields import (
     DOCUMENT_TYPES,
     EVIDENCE_TYPES,
     OrganisationChoiceField,

@@ -1,5 +1,5 @@
 """Forms of the children and consent pages. They parse what was typed; the services check the
-rules and save, and their errors are put back on the fields (`partners.forms.add_service_errors`).
+rules and save, and their errors are put back on the fields (`partners.fields.add_service_errors`).
 
 Choices that name another record (an organisation, an agreement, a consent scope) carry its
 public id and are read per request, inside the active partnership.
@@ -28,7 +28,7 @@ from consent.choices import (
 )
 from consent.services import ThirdParty
 from consent.validators import CONSENT_FORM_MAX_BYTES, validate_nhs_number, validate_upn
-from partners.forms import OrganisationChoiceField, clean_document
+from partners.fields import OrganisationChoiceField, clean_document
 from partners.models import Membership, Organisation
 
 

@@ -14,7 +14,7 @@ from breaches.forms import partnership_today
 from breaches.models import BreachReport
 from breaches.selectors import breach_get_for, breach_may_act
 from breaches.services import ConcurrentEdit
-from partners.forms import add_service_errors
+from partners.fields import add_service_errors
 from partners.security.audit import register_object_type
 
 BREACH = register_object_type("breach", "A breach of protocol")

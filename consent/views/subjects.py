@@ -26,7 +26,7 @@ from consent.selectors import (
 )
 from consent.validators import age_on, format_nhs_number
 from consent.views.base import ChildFormPage, SubjectMixin, subject_url
-from partners.forms import add_service_errors
+from partners.fields import add_service_errors
 from partners.permissions import MembershipRequiredMixin
 from partners.roles import can
 

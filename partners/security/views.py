@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from partners.forms import add_service_errors
+from partners.fields import add_service_errors
 from partners.models import Tenant
 from partners.permissions import MembershipRequiredMixin
 from partners.security import mfa

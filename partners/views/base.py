@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control
 from django.views.generic import FormView
 
-from partners.forms import add_service_errors
+from partners.fields import add_service_errors
 from partners.permissions import MembershipRequiredMixin
 
 

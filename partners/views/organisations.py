@@ -14,11 +14,7 @@ from django.utils.text import slugify
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from partners.forms import (
-    ContactForm,
-    OrganisationEditForm,
-    OrganisationForm,
-)
+from partners.forms import ContactForm, OrganisationEditForm, OrganisationForm
 from partners.models import Organisation, OrganisationType
 from partners.permissions import MembershipRequiredMixin
 from partners.roles import can

@@ -18,13 +18,13 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView, TemplateView
 
+from partners.fields import add_service_errors
 from partners.forms import (
     AcceptInvitationForm,
     InvitationForm,
     MembershipChangeForm,
     TrainingForm,
     TrainingPolicyForm,
-    add_service_errors,
 )
 from partners.middleware import SESSION_KEY
 from partners.permissions import MembershipRequiredMixin

@@ -1,6 +1,6 @@
 """Forms of the sharing log pages. They parse what was typed into the services' inputs
 (`DecisionDraft`, `RecipientSpec`); the services check the rules and save, and their errors are
-put back on the fields (`partners.forms.add_service_errors`).
+put back on the fields (`partners.fields.add_service_errors`).
 
 The decision form asks the questions of HM Government's information sharing flowchart in its
 order: the purpose, consent, overriding confidentiality, what and with whom, how; then the

@@ -7,7 +7,7 @@ from django.forms import formset_factory
 from agreements.choices import Channel, InformationLevel, SharingMethod
 from agreements.models import Agreement, ConsentScope, DataItem
 from consent.choices import SpecialCategory
-from partners.forms import OrganisationChoiceField
+from partners.fields import OrganisationChoiceField
 from partners.models import Membership
 from sharing_log.choices import (
     GOLDEN_RULE_6_CHECKS,

@@ -5,7 +5,7 @@ import uuid
 
 from django import forms
 
-from partners.forms import OrganisationChoiceField
+from partners.fields import OrganisationChoiceField
 from partners.models import Membership
 from partners.roles import CAPABILITIES
 from sharing_log.choices import (

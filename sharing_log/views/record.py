@@ -20,7 +20,7 @@ from django.views.generic import FormView, TemplateView
 from consent.audit import CONSENT_CHECK
 from consent.forms import FindChildForm
 from consent.selectors import subject_find
-from partners.forms import add_service_errors
+from partners.fields import add_service_errors
 from partners.models import Organisation
 from partners.permissions import MembershipRequiredMixin
 from partners.security.audit import access_record

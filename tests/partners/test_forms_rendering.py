@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
-from partners.forms import OrganisationChoiceField, OrganisationChoiceMixin
+from partners.fields import OrganisationChoiceField, OrganisationChoiceMixin
 from partners.forms_rendering import GovukFormRenderer
 from tests.factories import OrganisationFactory
 
