@@ -528,16 +528,22 @@ def _export_row(decision: SharingDecision, zone) -> list:
 def decision_export_rows(*, viewer: Membership, filters: DecisionFilters) -> Iterator[list]:
     """Every decision of a filtered log as CSV rows (EXPORT_HEADER), newest first, streamed in
     chunks: two queries per thousand rows, however long the log. The view records the export in
-    the access audit and writes the rows with partners.security.csv.csv_response."""
+    the access audit and writes the rows with partners.security.csv.csv_response.
+
+    The query is built here, inside the request's tenant; its rows are read as the response
+    streams, after the view has returned."""
     decisions, condition, time_column = _filtered(viewer, filters)
     rows = (
         _with_details(decisions.filter(condition))
         .select_related("requested_by_organisation", "statutory_gateway")
         .order_by(f"-{time_column}", "-id")
     )
-    zone = tenant_zone(viewer.tenant)
+    return _export_rows(rows, tenant_zone(viewer.tenant))
+
+
+def _export_rows(decisions: QuerySet, zone) -> Iterator[list]:
     seen_last: int | None = None
-    for decision in rows.iterator(chunk_size=EXPORT_CHUNK):
+    for decision in decisions.iterator(chunk_size=EXPORT_CHUNK):
         if decision.pk == seen_last:
             continue  # The same decision through two recipients of the organisation.
         seen_last = decision.pk
