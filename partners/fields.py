@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 
+from partners.forms_rendering import FlatSelect
 from partners.models import Membership, Organisation
 
 
@@ -121,6 +122,7 @@ class OrganisationChoiceField(forms.ModelChoiceField):
     """
 
     iterator = NameOptions
+    widget = FlatSelect
 
     def __init__(self, *, only_active: bool = False, **kwargs) -> None:
         self.only_active = only_active

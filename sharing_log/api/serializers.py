@@ -34,6 +34,7 @@ from sharing_log.selectors import (
     decisions_visible_to,
     notice_acknowledged_ids,
     override_status,
+    override_status_for,
     statutory_gateways,
 )
 from sharing_log.services import DecisionDraft, RecipientSpec
@@ -370,6 +371,52 @@ class DecisionSummarySerializer(DecisionSerializer):
         read_only_fields = fields
 
 
+# How DecisionSummarySerializer writes each of its fields that is not written as it is stored.
+_TIME = serializers.DateTimeField()
+
+
+def _text_id(value) -> str | None:
+    return str(value) if value is not None else None
+
+
+def summary_representation(row: dict) -> dict:
+    """A row of `decision_summaries` written exactly as DecisionSummarySerializer writes the
+    decision (tests/sharing_log/test_api_log.py compares the two). Fifty rows through the
+    serializer's fields were ~2,500 field calls, a third of an API page's time."""
+    approval = row["approval"]
+    out = {}
+    for name in DecisionSummarySerializer.Meta.fields:
+        if name == "id":
+            out[name] = str(row["public_id"])
+        elif f"{name}_public_id" in row:
+            out[name] = _text_id(row[f"{name}_public_id"])
+        elif name in ("decided_at", "created_at"):
+            out[name] = _TIME.to_representation(row[name])
+        elif name == "reconsider_on":
+            out[name] = row[name].isoformat() if row[name] else None
+        elif name == "recipients":
+            out[name] = [
+                {**recipient, "organisation": _text_id(recipient["organisation"])}
+                for recipient in row[name]
+            ]
+        elif name == "override_status":
+            outcome = approval["outcome"] if approval else None
+            out[name] = str(override_status_for(row["override_kind"], outcome))
+        elif name == "approval":
+            out[name] = approval and {
+                "manager": str(approval["manager_public_id"]),
+                "outcome": approval["outcome"],
+                "reasons": approval["reasons"],
+                "decided_at": _TIME.to_representation(approval["decided_at"]),
+                "retrospective": approval["retrospective"],
+            }
+        elif name in ("special_categories", "advice_sought"):
+            out[name] = list(row[name])
+        else:
+            out[name] = row[name]
+    return out
+
+
 class DecisionPageSerializer(serializers.Serializer):
     """A page of a log, newest first (keyset: no counts, constant cost at any depth)."""
 
@@ -454,4 +501,5 @@ __all__ = [
     "NoticeFilterSerializer",
     "NoticeInSerializer",
     "SupersedeInSerializer",
+    "summary_representation",
 ]

@@ -6,6 +6,7 @@ import uuid
 from django import forms
 
 from partners.fields import OrganisationChoiceField
+from partners.forms_rendering import ReadChoices
 from partners.models import Membership
 from partners.roles import CAPABILITIES
 from sharing_log.choices import (
@@ -92,7 +93,7 @@ class LogFilterForm(forms.Form):
             # Both lists offer every organisation of the partnership: read and build it once
             # (a thousand options; cleaning still checks the choice against the queryset).
             # (iter(): list() would ask the iterator its length, a COUNT(*).)
-            self.fields["organisation"].choices = self.fields["recipient"].choices = list(
+            self.fields["organisation"].choices = self.fields["recipient"].choices = ReadChoices(
                 iter(self.fields["recipient"].choices)
             )
         else:

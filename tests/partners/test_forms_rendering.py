@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
 from partners.fields import OrganisationChoiceField, OrganisationChoiceMixin
-from partners.forms_rendering import GovukFormRenderer
+from partners.forms_rendering import FlatSelect, GovukFormRenderer
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +97,26 @@ def templates_rendered(render) -> list[str]:
 )
 def test_selects_are_written_exactly_as_djangos_templates_write_them(data):
     assert rendered(GovukFormRenderer(), data) == rendered(TemplateSelects(), data)
+
+
+FLAT_CHOICES = [("", "Any organisation"), ("1", "Ashford"), ("2", TRICKY), ("2", "Twice"), (3, 3)]
+
+
+@pytest.mark.parametrize("value", [None, "", "2", 3, "missing"])
+@pytest.mark.parametrize("renderer", [GovukFormRenderer, TemplateSelects])
+def test_a_flat_select_writes_what_djangos_select_writes(value, renderer):
+    """FlatSelect builds its options without Django's per-option work: the same markup, the
+    same option chosen (only the first of two equal values), through either way of writing."""
+
+    def form(widget):
+        class Filter(forms.Form):
+            organisation = forms.ChoiceField(choices=FLAT_CHOICES, required=False, widget=widget)
+
+        return str(Filter(data={"organisation": value}, renderer=renderer())["organisation"])
+
+    assert form(FlatSelect(attrs={"data-x": TRICKY})) == form(
+        forms.Select(attrs={"data-x": TRICKY})
+    )
 
 
 def test_a_select_with_a_hint_an_error_and_a_choice_keeps_its_markup():

@@ -4,18 +4,33 @@ approval, inaccuracy notices; no update or delete (405), and nothing of another 
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework.renderers import JSONRenderer
 
 from partners.roles import Role
 from partners.security.models import AccessEvent
+from partners.tenancy import activate
 from sharing_log import services
-from sharing_log.choices import Basis
+from sharing_log.api.serializers import DecisionSummarySerializer
+from sharing_log.choices import Basis, Outcome
 from sharing_log.models import SharingDecision
+from sharing_log.selectors import DecisionFilters, decision_log
+from sharing_log.services import RecipientSpec
 from tests.factories import MembershipFactory
 from tests.isolation import assert_tenant_isolated
-from tests.sharing_log.conftest import ALL_YES, parent_consent, police_request, record
+from tests.sharing_log.conftest import (
+    ALL_YES,
+    draft,
+    parent_consent,
+    police_request,
+    record,
+    today,
+)
 
 
 def body(log, child, **changes) -> dict:
@@ -139,6 +154,63 @@ def test_the_log_filters_and_pages_with_cursors(log, child, api):
     assert [d["basis"] for d in filtered.json()["results"]] == ["court_order"]
     bad = client.get("/api/decisions/", {"outcome": "perhaps"})
     assert bad.status_code == 400
+
+
+def test_the_logs_rows_are_what_the_decision_serializer_writes(log, child, api):
+    """The list writes plain rows itself (for speed); each must be exactly what the schema's
+    DecisionSummarySerializer writes for the same decision, for every kind of row."""
+    parent_consent(log.world, log.senco, child)
+    record(log, log.senco, child)  # on consent: a consent, a scope and an agreement
+    police = record(log, log.senco, child, **police_request(log, child))
+    services.override_decide(
+        actor=log.school_manager, decision=police, outcome="approved", reasons="In order."
+    )
+    record(log, log.senco, child, **police_request(log, child))  # pending, no approval
+    older = record(
+        log,
+        log.senco,
+        child,
+        basis=Basis.PUBLIC_INTEREST,
+        consent_scope=None,
+        special_categories=["health"],
+        recipients=[RecipientSpec(organisation_name="Riverside GP", person_name="Dr Shah")],
+        immediate_risk=True,
+        override_reasons="The child is at risk today.",
+        override_evidence="The call this morning.",
+        third_parties_informed="None yet.",
+    )
+    services.decision_supersede(
+        actor=log.senco,
+        decision=older,
+        draft=draft(log, child, basis=Basis.PUBLIC_INTEREST, consent_scope=None),
+        reason="The plan was not sent after all.",
+    )
+    record(
+        log,
+        log.senco,
+        None,
+        outcome=Outcome.NOT_SHARE,
+        basis="",
+        consent_scope=None,
+        will_reconsider=True,
+        reconsider_on=today() + dt.timedelta(days=30),
+        method="",
+        channel="",
+    )
+
+    response = api(log.officer).get("/api/decisions/", {"current": "false"})
+
+    assert response.status_code == 200
+    rows = response.json()["results"]
+    with activate(log.world.partnership.tenant):
+        page = decision_log(viewer=log.officer, filters=DecisionFilters(current_only=False))
+        expected = json.loads(
+            JSONRenderer().render(DecisionSummarySerializer(page.decisions, many=True).data)
+        )
+    assert len(rows) == 6
+    assert rows == expected
+    assert [list(row) for row in rows] == [list(row) for row in expected]  # the keys' order too
+    assert {row["override_status"] for row in rows} >= {"approved", "pending", "none"}
 
 
 def test_a_child_filter_the_caller_may_not_see_is_a_400(log, child, api):

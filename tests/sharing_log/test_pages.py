@@ -226,6 +226,52 @@ def test_the_practitioner_sees_their_organisations_decisions_newest_first(world,
     assert "Override waiting for a manager" in text
 
 
+def test_each_row_of_the_log_says_when_about_whom_what_why_with_whom_and_by_whom(world, clients):
+    with activate(world.partnership.tenant):
+        practitioner = world.member(Role.PRACTITIONER)
+        correction = services.decision_supersede(
+            actor=practitioner,
+            decision=world.share,
+            draft=draft(
+                world,
+                world.child,
+                basis=Basis.PUBLIC_INTEREST,
+                consent_scope=None,
+                recipients=[
+                    services.RecipientSpec(organisation=world.council, person_name="Sam Officer"),
+                    services.RecipientSpec(organisation_name="Riverside GP & Co"),
+                ],
+            ),
+            reason="Two recipients, not one.",
+        )
+        aggregate = services.decision_record(
+            actor=practitioner,
+            draft=draft(world, None, basis=Basis.PUBLIC_INTEREST, consent_scope=None),
+        )
+
+    html = clients[Role.PRACTITIONER].get(url("decision_list")).content.decode()
+
+    rows = re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', html, re.S)[1:]
+    assert len(rows) == 3  # the current versions: the aggregate, the correction, the override
+    first, second, third = rows
+    assert f'href="{url("decision_detail", aggregate)}"' in first
+    assert "Aggregate information" in first
+    assert "Public interest" in first
+    assert "govuk-tag--green" in first and "Override" not in first
+    local = timezone.localtime(correction.decided_at)
+    assert f'<time datetime="{local.isoformat()}">' in second
+    assert f"{local.day} {local:%b %Y, %H:%M}</time>" in second
+    assert "Corrects an earlier decision" in second
+    assert CHILD in second
+    assert f"Sam Officer, {world.council.name}<br>Riverside GP &amp; Co" in second
+    assert practitioner.user.full_name in second and world.school.name in second
+    assert "Corrects" not in third
+    assert (
+        '<strong class="govuk-tag govuk-tag--green">Share</strong><br>'
+        '<strong class="govuk-tag govuk-tag--yellow">Override waiting for a manager</strong>'
+    ) in third
+
+
 def test_the_log_filters_by_decision_basis_recipient_and_practitioner(world, clients):
     client = clients[Role.IG_OFFICER]
     [not_share] = record_more(
