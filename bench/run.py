@@ -427,6 +427,7 @@ class Bench:
                 expect=(201,),
             )
         )
+        self.decide_in_batches(api, headers, practitioner)
         if self.args.no_verify:
             return
         started = time.perf_counter()
@@ -441,6 +442,37 @@ class Bench:
             f"    verify_sharing_log: exit {verify.returncode} in "
             f"{time.perf_counter() - started:.1f} s: "
             f"{(verify.stdout + verify.stderr).strip()[-300:]}"
+        )
+
+    def decide_in_batches(self, api: str, headers: dict, practitioner) -> None:
+        """The same decisions sent as an integration sends them: POST /api/decisions/batch/,
+        BATCH at a time (each still validated and consent-checked on its own)."""
+        batch = route(("decision-batch", "sharing_log:decision-batch"))
+        if batch is None:
+            return not_built("(c) batches of decisions", "the batch route is not built yet")
+        size, count = self.args.batch, max(1, self.args.sustained // self.args.batch)
+        decisions = self.decision_payloads(practitioner, size * (count + 4))
+        bodies = [
+            json.dumps(
+                {"decisions": [json.loads(d) for d in decisions[i * size : (i + 1) * size]]}
+            ).encode()
+            for i in range(count + 4)
+        ]
+        result = report(
+            measure(
+                f"(c) log decisions in batches of {size}, sustained "
+                f"(c={self.args.concurrency * 2})",
+                self.server,
+                lambda i: ("POST", batch, headers, bodies[i + 4 if i >= 0 else -i - 1]),
+                requests=count,
+                concurrency=self.args.concurrency * 2,
+                warmup=0,
+                expect=(201,),
+            )
+        )
+        print(
+            f"    = {result.per_second * size:,.0f} decisions/s, "
+            f"{result.cpu_ms / size:.1f} ms cpu per decision"
         )
 
     # --- (d), (e) registers -----------------------------------------------------------------
@@ -571,6 +603,9 @@ def main() -> None:
     parser.add_argument("--depth", type=int, default=1000, help="the deep page to measure")
     parser.add_argument(
         "--sustained", type=int, default=2000, help="decisions in the sustained run"
+    )
+    parser.add_argument(
+        "--batch", type=int, default=50, help="decisions per batch in the batched run"
     )
     parser.add_argument(
         "--no-verify", action="store_true", help="skip verify_sharing_log after logging decisions"

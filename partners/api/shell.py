@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from drf_standardized_errors.handler import ExceptionHandler
@@ -46,10 +46,14 @@ class ApiExceptionHandler(ExceptionHandler):
     """drf-standardized-errors, plus: a service's Django ValidationError is a 400 with field
     messages, so an API view can call a service without translating its errors by hand; a
     concurrent edit the service refused is a 409 Conflict with the service's message; and a view
-    with `commit_on_error = True` keeps what its request wrote (token sign-in's failure count)."""
+    with `commit_on_error = True` keeps what its request wrote (token sign-in's failure count), and
+    one with `own_transactions = True` has no request-wide transaction to roll back."""
 
     def set_rollback(self) -> None:
-        if getattr(self.context.get("view"), "commit_on_error", False):
+        view = self.context.get("view")
+        if getattr(view, "commit_on_error", False) or getattr(view, "own_transactions", False):
+            # The service that failed has rolled back its own transaction; any outer one (a
+            # test's) is not the request's to end.
             return
         super().set_rollback()
 
@@ -135,6 +139,14 @@ class TenantViewSet(viewsets.GenericViewSet):
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     lookup_value_converter = "uuid"
+    # True: the requests are not one transaction each (ATOMIC_REQUESTS); every service the views
+    # call commits, or rolls back, its own.
+    own_transactions = False
+
+    @classmethod
+    def as_view(cls, actions=None, **initkwargs):
+        view = super().as_view(actions, **initkwargs)
+        return transaction.non_atomic_requests(view) if cls.own_transactions else view
 
     def http_method_not_allowed(self, request, *args, **kwargs):
         # A method the route does not offer (PUT on a read-only resource, say) is checked against
@@ -153,6 +165,10 @@ class TenantViewSet(viewsets.GenericViewSet):
     def respond(self, serializer_class, instance, status_code: int = status.HTTP_200_OK):
         context = self.get_serializer_context()
         return Response(serializer_class(instance, context=context).data, status=status_code)
+
+
+# The serializer context's key of the rows a request's id fields have looked up.
+LOOKUPS = "lookups"
 
 
 class PublicIdField(serializers.SlugRelatedField):
@@ -175,11 +191,21 @@ class PublicIdField(serializers.SlugRelatedField):
             public_id = uuid.UUID(str(data))
         except (TypeError, ValueError, AttributeError):
             self.fail("invalid")
+        # A request that names the same row many times (a batch of decisions, each naming the
+        # same gateway and organisations) may share one lookup: a dict under "lookups" in the
+        # serializer's context.
+        memo = self.context.get(LOOKUPS)
+        key = (type(self), getattr(self.queryset, "model", None), public_id)
+        if memo is not None and key in memo:
+            return memo[key]
         queryset = self.get_queryset()
         try:
-            return queryset.get(public_id=public_id)
+            found = queryset.get(public_id=public_id)
         except ObjectDoesNotExist:
             self.fail("does_not_exist", model=queryset.model._meta.verbose_name)
+        if memo is not None:
+            memo[key] = found
+        return found
 
 
 @extend_schema_field(

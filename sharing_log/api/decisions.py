@@ -12,14 +12,17 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
 
 from consent.access import subject_get_for
-from partners.api.shell import TenantViewSet
+from partners.api.shell import LOOKUPS, TenantViewSet
 from partners.models import Membership, Organisation
 from sharing_log import services
 from sharing_log.api.serializers import (
     ApprovalInSerializer,
+    DecisionBatchInSerializer,
+    DecisionBatchSerializer,
     DecisionInSerializer,
     DecisionPageSerializer,
     DecisionSerializer,
@@ -37,6 +40,7 @@ from sharing_log.selectors import (
     decision_log,
     decision_summaries,
 )
+from sharing_log.services import MAX_BATCH
 
 
 class DecisionQuerySerializer(serializers.Serializer):
@@ -114,6 +118,15 @@ def _filter_errors(view):
         request=DecisionInSerializer,
         responses={201: DecisionSerializer},
     ),
+    batch=extend_schema(
+        summary="Record several sharing decisions",
+        description=f"Up to {MAX_BATCH} decisions, each checked as one is, recorded in the order "
+        "given, all or none: a decision that fails is a 400 whose `attr` starts with its place "
+        "in the batch (`decisions.3.basis`), and nothing is recorded. The answer lists the "
+        "decisions recorded, in the same order, as rows of the log.",
+        request=DecisionBatchInSerializer,
+        responses={201: DecisionBatchSerializer},
+    ),
     supersede=extend_schema(
         summary="Correct a decision",
         description="A new decision that supersedes this one, with the reason; this one is "
@@ -133,14 +146,26 @@ class DecisionViewSet(TenantViewSet):
     serializer_class = DecisionSerializer
     required_capability = {
         "create": "decisions.record",
+        "batch": "decisions.record",
         "supersede": "decisions.record",
         "default": "decisions.view",
     }
+
+    # Each service commits its own transaction. Appending a decision locks the partnership's
+    # chain head until the commit, and with a transaction per request that was after the answer
+    # had been written too, so every other writer of the partnership waited for it
+    # (docs/performance.md, (c)).
+    own_transactions = True
 
     def get_object(self):
         decision = decision_get_for(self.request.membership, self.kwargs[self.lookup_url_kwarg])
         self.check_object_permissions(self.request, decision)
         return decision
+
+    def _writing_context(self) -> dict:
+        # One lookup per id however often the request names it (the same gateway, the same
+        # organisations in each decision of a batch).
+        return {**self.get_serializer_context(), LOOKUPS: {}}
 
     def _fresh(self, decision, status_code=status.HTTP_201_CREATED):
         fresh = decision_get_for(self.request.membership, decision.public_id)
@@ -213,11 +238,31 @@ class DecisionViewSet(TenantViewSet):
         return self.respond(DecisionSerializer, decision)
 
     def create(self, request, *args, **kwargs):
-        payload = DecisionInSerializer(data=request.data, context=self.get_serializer_context())
+        payload = DecisionInSerializer(data=request.data, context=self._writing_context())
         payload.is_valid(raise_exception=True)
         decision = services.decision_record(actor=request.membership, draft=payload.draft())
         # The service's own object, as written: its author sees it (no second read of the log).
         return self.respond(DecisionSerializer, as_written(decision), status.HTTP_201_CREATED)
+
+    @action(detail=False, methods=["post"])
+    def batch(self, request, *args, **kwargs):
+        payload = DecisionBatchInSerializer(data=request.data, context=self._writing_context())
+        payload.is_valid(raise_exception=True)
+        try:
+            decisions = services.decisions_record(actor=request.membership, drafts=payload.drafts())
+        except services.BatchInvalid as invalid:
+            raise serializers.ValidationError(
+                {
+                    "decisions": {
+                        index: get_error_detail(error) for index, error in invalid.by_index.items()
+                    }
+                }
+            ) from None
+        rows = decision_summaries([decision.pk for decision in decisions])
+        return Response(
+            {"results": [summary_representation(row) for row in rows]},
+            status=status.HTTP_201_CREATED,
+        )
 
     @action(detail=True, methods=["post"])
     def supersede(self, request, *args, **kwargs):

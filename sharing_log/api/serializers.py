@@ -37,7 +37,7 @@ from sharing_log.selectors import (
     override_status_for,
     statutory_gateways,
 )
-from sharing_log.services import DecisionDraft, RecipientSpec
+from sharing_log.services import MAX_BATCH, DecisionDraft, RecipientSpec
 
 
 def _membership(context):
@@ -175,12 +175,26 @@ class DecisionInSerializer(serializers.Serializer):
     check_secure = serializers.BooleanField(required=False, allow_null=True, default=None)
 
     def draft(self) -> DecisionDraft:
-        data = dict(self.validated_data)
-        data.pop("reason", None)
-        answers = {name: data.pop(name, None) for name in GOLDEN_RULE_6_CHECKS}
-        checks = {name: answer for name, answer in answers.items() if answer is not None}
-        data["recipients"] = [RecipientSpec(**dict(item)) for item in data["recipients"]]
-        return DecisionDraft(checks=checks, **data)
+        return draft_from(self.validated_data)
+
+
+def draft_from(validated: dict) -> DecisionDraft:
+    """The service's draft from a DecisionInSerializer's validated data."""
+    data = dict(validated)
+    data.pop("reason", None)
+    answers = {name: data.pop(name, None) for name in GOLDEN_RULE_6_CHECKS}
+    checks = {name: answer for name, answer in answers.items() if answer is not None}
+    data["recipients"] = [RecipientSpec(**dict(item)) for item in data["recipients"]]
+    return DecisionDraft(checks=checks, **data)
+
+
+class DecisionBatchInSerializer(serializers.Serializer):
+    """Several decisions at once, recorded in the order given: all of them or none."""
+
+    decisions = DecisionInSerializer(many=True, min_length=1, max_length=MAX_BATCH)
+
+    def drafts(self) -> list[DecisionDraft]:
+        return [draft_from(item) for item in self.validated_data["decisions"]]
 
 
 class SupersedeInSerializer(DecisionInSerializer):
@@ -417,6 +431,12 @@ def summary_representation(row: dict) -> dict:
     return out
 
 
+class DecisionBatchSerializer(serializers.Serializer):
+    """The decisions a batch recorded, in the order sent, as rows of the log."""
+
+    results = DecisionSummarySerializer(many=True)
+
+
 class DecisionPageSerializer(serializers.Serializer):
     """A page of a log, newest first (keyset: no counts, constant cost at any depth)."""
 
@@ -493,6 +513,8 @@ class NoticeFilterSerializer(serializers.Serializer):
 __all__ = [
     "AcknowledgeInSerializer",
     "ApprovalInSerializer",
+    "DecisionBatchInSerializer",
+    "DecisionBatchSerializer",
     "DecisionInSerializer",
     "DecisionPageSerializer",
     "DecisionSerializer",

@@ -15,6 +15,11 @@ urlpatterns = [
         DecisionViewSet.as_view({"get": "list", "post": "create"}),
         name="decision-list",
     ),
+    path(
+        "decisions/batch/",
+        DecisionViewSet.as_view({"post": "batch"}),
+        name="decision-batch",
+    ),
     path(D, DecisionViewSet.as_view({"get": "retrieve"}), name="decision-detail"),
     path(
         f"{D}supersede/",

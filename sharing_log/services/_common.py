@@ -15,6 +15,7 @@ from sharing_log.chain import decision_hashes
 from sharing_log.models import DecisionRecipient, SharingDecision, SharingLogHead
 
 __all__ = [
+    "append_all_to_chain",
     "append_to_chain",
     "decision_link",
     "long_date",
@@ -67,16 +68,31 @@ def append_to_chain(
 ) -> SharingDecision:
     """Give the (validated, unsaved) decision the next place in its tenant's chain and save it
     with its recipients. Runs inside the caller's transaction."""
-    head = _locked_head(decision.tenant)
-    decision.sequence = head.sequence + 1
-    decision.content_hash, decision.chain_hash = decision_hashes(
-        decision, recipients, head.chain_hash
-    )
-    decision.save()
-    for recipient in recipients:
-        recipient.decision = decision
-    DecisionRecipient.objects.bulk_create(recipients)
-    SharingLogHead.objects.filter(pk=head.pk).update(
-        sequence=decision.sequence, chain_hash=decision.chain_hash, updated_at=timezone.now()
-    )
+    append_all_to_chain([(decision, recipients)])
     return decision
+
+
+def append_all_to_chain(
+    entries: Sequence[tuple[SharingDecision, Sequence[DecisionRecipient]]],
+) -> None:
+    """Give each (validated, unsaved) decision of one tenant the next place in its chain, in
+    order, and save them with their recipients: one lock, one insert of the decisions, one of
+    the recipients and one move of the head, however many. Runs inside the caller's
+    transaction."""
+    head = _locked_head(entries[0][0].tenant)
+    sequence, previous = head.sequence, head.chain_hash
+    for decision, recipients in entries:
+        sequence += 1
+        decision.sequence = sequence
+        decision.content_hash, decision.chain_hash = decision_hashes(decision, recipients, previous)
+        previous = decision.chain_hash
+    SharingDecision.objects.bulk_create([decision for decision, _ in entries])
+    for decision, recipients in entries:
+        for recipient in recipients:
+            recipient.decision = decision
+    DecisionRecipient.objects.bulk_create(
+        [recipient for _, recipients in entries for recipient in recipients]
+    )
+    SharingLogHead.objects.filter(pk=head.pk).update(
+        sequence=sequence, chain_hash=previous, updated_at=timezone.now()
+    )

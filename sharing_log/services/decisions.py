@@ -17,35 +17,43 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from agreements.choices import InformationLevel
-from agreements.choices import LegalBasisKind as GatewayKind
-from agreements.selectors import agreements_visible_to
 from consent.access import VIEW_PERMISSION, subject_is_visible_to, subject_sync_access
-from consent.choices import CheckReason, SpecialCategory
+from consent.choices import CheckReason
 from consent.models import DataSubject, DataSubjectGroupObjectPermission
-from consent.selectors import ConsentCheck, consent_check
+from consent.selectors import ConsentCheck, consent_check, consents_preload_for_check
 from notifications.services import notify
-from partners.models import Membership, TrainingPolicy
+from partners.models import Membership
 from partners.reminders import local_date
-from partners.selectors import training_is_current
 from sharing_log.access import override_approvers
 from sharing_log.choices import (
     GOLDEN_RULE_6_CHECKS,
     SHARING_OUTCOMES,
     URGENT_BASES,
-    AdviceSource,
     Basis,
-    IdentityCheck,
-    Outcome,
     OverrideKind,
 )
 from sharing_log.models import DecisionRecipient, SharingDecision
 from sharing_log.services._common import (
+    append_all_to_chain,
     append_to_chain,
     decision_link,
     long_date,
     overrides_link,
     require,
     today,
+)
+from sharing_log.services.checks import (
+    Errors,
+    check_advice_and_reconsideration,
+    check_basis,
+    check_checks,
+    check_information,
+    check_override,
+    check_recipients,
+    check_requester,
+    check_required,
+    check_training,
+    clean_text,
 )
 from sharing_log.services.drafts import DecisionDraft, RecipientSpec
 
@@ -81,10 +89,6 @@ COPIED_FIELDS = (
     "override_evidence",
     "third_parties_informed",
 )
-
-
-def _text(value) -> str:
-    return (value or "").strip() if isinstance(value, str) else value
 
 
 def override_kind_for(
@@ -189,188 +193,6 @@ def _snapshot(checks: list[tuple[str, ConsentCheck]], on: date, relied_on: bool)
     }
 
 
-class _Errors(dict):
-    def add(self, field: str, message: str) -> None:
-        self.setdefault(field, message)
-
-    def raise_if_any(self) -> None:
-        if self:
-            raise ValidationError(dict(self))
-
-
-def _check_training(actor: Membership, on: date) -> None:
-    if actor.tenant.untrained_decision_policy != TrainingPolicy.BLOCK:
-        return
-    if not training_is_current(membership=actor, on=on):
-        raise ValidationError(
-            "Your information governance training is not current, and your partnership asks "
-            "for it before anyone logs a sharing decision. Record your refresher training first."
-        )
-
-
-REQUIRED_TEXT = {
-    "purpose": "Say why the information is (or would have been) shared.",
-    "information_description": "Describe the information shared or withheld.",
-    "reasons": "Give the reasons for the decision, whether or not information is shared.",
-}
-
-
-def _check_required(draft: DecisionDraft, errors: _Errors) -> None:
-    for name, message in REQUIRED_TEXT.items():
-        if not _text(getattr(draft, name)):
-            errors.add(name, message)
-    choices = {
-        "outcome": (Outcome, "Choose whether to share, share in part or not share."),
-        "information_level": (InformationLevel, "Choose the level of the information."),
-        "identity_check": (
-            IdentityCheck,
-            "Choose how the identity of the person asking was confirmed.",
-        ),
-    }
-    for name, (options, message) in choices.items():
-        if getattr(draft, name) not in options.values:
-            errors.add(name, message)
-    if draft.basis and draft.basis not in Basis.values:
-        errors.add("basis", "Choose the legal basis from the list.")
-
-
-def _check_recipients(actor: Membership, draft: DecisionDraft, errors: _Errors) -> None:
-    if not draft.recipients:
-        errors.add(
-            "recipients",
-            "Say with whom the information is shared (or would have been): an organisation "
-            "or a named person.",
-        )
-        return
-    seen = set()
-    for recipient in draft.recipients:
-        names_someone = (
-            recipient.organisation is not None
-            or recipient.organisation_name.strip()
-            or recipient.person_name.strip()
-        )
-        if not names_someone:
-            errors.add("recipients", "Each recipient needs an organisation or a person's name.")
-        if recipient.organisation is not None and (
-            recipient.organisation.tenant_id != actor.tenant_id
-        ):
-            errors.add("recipients", "Choose organisations of your partnership.")
-        key = (
-            recipient.organisation.pk if recipient.organisation else None,
-            recipient.organisation_name.strip().casefold(),
-            recipient.person_name.strip().casefold(),
-        )
-        if key in seen:
-            errors.add("recipients", "A recipient is listed twice.")
-        seen.add(key)
-
-
-def _check_requester(draft: DecisionDraft, actor: Membership, errors: _Errors) -> None:
-    if draft.requested_by_organisation is not None and (
-        draft.requested_by_organisation.tenant_id != actor.tenant_id
-    ):
-        errors.add("requested_by_organisation", "Choose an organisation of your partnership.")
-    if draft.identity_check == IdentityCheck.NOT_REQUESTED:
-        return
-    if not _text(draft.requested_by_name):
-        errors.add("requested_by_name", "Enter the name of the person who asked.")
-    if draft.requested_by_organisation is None and not _text(draft.requested_by_organisation_name):
-        errors.add("requested_by_organisation", "Say which organisation the person asking is from.")
-    if not _text(draft.requested_by_role):
-        errors.add("requested_by_role", "Enter the role of the person who asked.")
-    if draft.identity_check == IdentityCheck.OTHER and not _text(draft.identity_check_details):
-        errors.add("identity_check_details", "Describe how their identity was confirmed.")
-
-
-def _check_information(actor: Membership, draft: DecisionDraft, errors: _Errors) -> None:
-    if draft.agreement is not None and not (
-        agreements_visible_to(actor).filter(pk=draft.agreement.pk).exists()
-    ):
-        errors.add("agreement", "Choose an agreement of your partnership.")
-    if draft.data_items:
-        if draft.agreement is None:
-            errors.add("data_items", "Choose the agreement the data items come from.")
-        elif any(item.agreement_id != draft.agreement.pk for item in draft.data_items):
-            errors.add("data_items", "Choose data items of the agreement relied on.")
-    if draft.consent_scope is not None and (
-        draft.agreement is None or draft.consent_scope.agreement_id != draft.agreement.pk
-    ):
-        errors.add("consent_scope", "Choose a consent scope of the agreement relied on.")
-    unknown = set(draft.special_categories) - set(SpecialCategory.values)
-    if unknown:
-        errors.add("special_categories", "Choose special categories from the list.")
-
-
-def _check_checks(draft: DecisionDraft, errors: _Errors) -> None:
-    """Golden Rule 6: each question answered yes or no; a share with a "no" explains it."""
-    for name, label in GOLDEN_RULE_6_CHECKS.items():
-        if not isinstance(draft.checks.get(name), bool):
-            errors.add(name, f"Answer whether the information is {label.lower()}.")
-    answered_no = [name for name in GOLDEN_RULE_6_CHECKS if draft.checks.get(name) is False]
-    if draft.outcome in SHARING_OUTCOMES and answered_no and not _text(draft.checks_note):
-        errors.add(
-            "checks_note",
-            "Explain why the information is shared although not every check is met.",
-        )
-
-
-def _check_basis(draft: DecisionDraft, tenant_id: int, errors: _Errors) -> None:
-    shares = draft.outcome in SHARING_OUTCOMES
-    if shares and not draft.basis:
-        errors.add("basis", "Choose the legal basis for sharing.")
-    if draft.basis == Basis.CONSENT and draft.subject is None:
-        errors.add("basis", "Consent is a child's: choose the child, or another legal basis.")
-    if draft.basis == Basis.STATUTORY_FUNCTION:
-        gateway = draft.statutory_gateway
-        if gateway is None:
-            errors.add("statutory_gateway", "Choose the statutory gateway relied on.")
-        elif (
-            gateway.kind != GatewayKind.STATUTE
-            or not gateway.is_active
-            or gateway.tenant_id not in (None, tenant_id)
-        ):
-            errors.add("statutory_gateway", "Choose a statutory gateway from the list.")
-    if draft.basis == Basis.POLICE_REQUEST and not _text(draft.request_reference):
-        errors.add(
-            "request_reference",
-            "Enter the reference of the police's Section 29(3) request form: a police request "
-            "is answered only on the form.",
-        )
-    if shares and not draft.method:
-        errors.add("method", "Choose how the information is shared.")
-    if shares and not draft.channel:
-        errors.add("channel", "Choose the channel the information is sent through.")
-    if shares and not _text(draft.record_location):
-        errors.add("record_location", "Say where the record of what was shared is kept.")
-
-
-def _check_advice_and_reconsideration(draft: DecisionDraft, on: date, errors: _Errors) -> None:
-    if set(draft.advice_sought) - set(AdviceSource.values):
-        errors.add("advice_sought", "Choose whose advice was sought from the list.")
-    if draft.advice_sought and not _text(draft.advice_given):
-        errors.add("advice_given", "Record the advice that was given.")
-    if draft.outcome == Outcome.NOT_SHARE:
-        if draft.will_reconsider is None:
-            errors.add("will_reconsider", "Say whether the decision will be reconsidered.")
-        elif draft.will_reconsider and draft.reconsider_on is None:
-            errors.add("reconsider_on", "Enter when the decision will be reconsidered.")
-        elif draft.will_reconsider and draft.reconsider_on < on:
-            errors.add("reconsider_on", "The reconsideration date cannot be in the past.")
-
-
-def _check_override(draft: DecisionDraft, kind: str, errors: _Errors) -> None:
-    if kind == OverrideKind.NONE:
-        return
-    required = {
-        "override_reasons": "Give the reasons for overriding confidentiality.",
-        "override_evidence": "Record the evidence the override rests on.",
-        "third_parties_informed": "Say which third parties have been informed (or none, and why).",
-    }
-    for name, message in required.items():
-        if not _text(getattr(draft, name)):
-            errors.add(name, message)
-
-
 # A decision's foreign keys: each set from an object the draft resolved within the tenant.
 RESOLVED_RELATIONS = tuple(
     field.name for field in SharingDecision._meta.concrete_fields if field.is_relation
@@ -386,22 +208,22 @@ def _build(actor: Membership, draft: DecisionDraft) -> tuple[SharingDecision, li
     if timezone.is_naive(decided_at):
         raise ValidationError({"decided_at": "Give the time with its time zone."})
     on = local_date(decided_at, tenant)
-    _check_training(actor, today(tenant))
+    check_training(actor, today(tenant))
 
-    errors = _Errors()
-    _check_required(draft, errors)
+    errors = Errors()
+    check_required(draft, errors)
     if decided_at > now + CLOCK_SKEW:
         errors.add("decided_at", "A decision cannot be recorded for a time in the future.")
     subject = draft.subject
     if subject is not None and not subject_is_visible_to(actor, subject):
         # Not "forbidden": whether the child exists is not for this member to learn.
         raise ValidationError({"subject": NO_CHILD})
-    _check_recipients(actor, draft, errors)
-    _check_requester(draft, actor, errors)
-    _check_information(actor, draft, errors)
-    _check_checks(draft, errors)
-    _check_basis(draft, tenant.pk, errors)
-    _check_advice_and_reconsideration(draft, on, errors)
+    check_recipients(actor, draft, errors)
+    check_requester(draft, actor, errors)
+    check_information(actor, draft, errors)
+    check_checks(draft, errors)
+    check_basis(draft, tenant.pk, errors)
+    check_advice_and_reconsideration(draft, on, errors)
     errors.raise_if_any()
 
     shares = draft.outcome in SHARING_OUTCOMES
@@ -432,7 +254,7 @@ def _build(actor: Membership, draft: DecisionDraft) -> tuple[SharingDecision, li
         against_refusal=against_refusal,
         immediate_risk=draft.immediate_risk,
     )
-    _check_override(draft, kind, errors)
+    check_override(draft, kind, errors)
     errors.raise_if_any()
 
     decision = SharingDecision(
@@ -459,7 +281,7 @@ def _build(actor: Membership, draft: DecisionDraft) -> tuple[SharingDecision, li
         will_reconsider=draft.will_reconsider if not shares else None,
         reconsider_on=(draft.reconsider_on if not shares and draft.will_reconsider else None),
         **{name: bool(draft.checks[name]) for name in GOLDEN_RULE_6_CHECKS},
-        **{name: _text(getattr(draft, name)) for name in COPIED_FIELDS},
+        **{name: clean_text(getattr(draft, name)) for name in COPIED_FIELDS},
     )
     # Field checks only. The related rows were resolved inside the tenant and the checks above
     # give every message a person can act on; the database enforces the keys, the unique ids and
@@ -474,9 +296,9 @@ def _build(actor: Membership, draft: DecisionDraft) -> tuple[SharingDecision, li
         DecisionRecipient(
             tenant=tenant,
             organisation=spec.organisation,
-            organisation_name=_text(spec.organisation_name),
-            person_name=_text(spec.person_name),
-            person_role=_text(spec.person_role),
+            organisation_name=clean_text(spec.organisation_name),
+            person_name=clean_text(spec.person_name),
+            person_role=clean_text(spec.person_role),
             decided_at=decided_at,
         )
         for spec in draft.recipients
@@ -559,6 +381,50 @@ def decision_record(*, actor: Membership, draft: DecisionDraft) -> SharingDecisi
     return decision
 
 
+# Decisions in one call of `decisions_record`.
+MAX_BATCH = 100
+
+
+class BatchInvalid(ValidationError):
+    """Some decisions of a batch failed their checks: `by_index` holds each one's errors, keyed
+    by its place in the batch. None of the batch was recorded."""
+
+    def __init__(self, by_index: dict[int, ValidationError]) -> None:
+        self.by_index = by_index
+        super().__init__(
+            {f"decisions.{index}": error.messages for index, error in by_index.items()}
+        )
+
+
+@transaction.atomic
+def decisions_record(
+    *, actor: Membership, drafts: Sequence[DecisionDraft]
+) -> list[SharingDecision]:
+    """Record several decisions at once (a case management system sending what its users
+    decided), each checked exactly as `decision_record` checks one, and appended to the chain in
+    the order given: all of them, or none when any fails (BatchInvalid, each failure by its
+    place). One lock of the chain for the whole batch."""
+    if not drafts:
+        raise ValidationError({"decisions": "Send at least one decision."})
+    if len(drafts) > MAX_BATCH:
+        raise ValidationError(
+            {"decisions": f"Send at most {MAX_BATCH} decisions at once, in more batches."}
+        )
+    consents_preload_for_check(draft.subject for draft in drafts)
+    built, failures = [], {}
+    for index, draft in enumerate(drafts):
+        try:
+            built.append(_build(actor, draft))
+        except ValidationError as error:
+            failures[index] = error
+    if failures:
+        raise BatchInvalid(failures)
+    append_all_to_chain(built)
+    for decision, recipients in built:
+        _after_recording(actor, decision, recipients)
+    return [decision for decision, _ in built]
+
+
 @transaction.atomic
 def decision_supersede(
     *, actor: Membership, decision: SharingDecision, draft: DecisionDraft, reason: str
@@ -568,7 +434,7 @@ def decision_supersede(
     require(actor, "decisions.record")
     if decision.tenant_id != actor.tenant_id or decision.organisation_id != actor.organisation_id:
         raise PermissionDenied("Only the organisation that made a decision can correct it.")
-    reason = _text(reason)
+    reason = clean_text(reason)
     if not reason:
         raise ValidationError({"supersede_reason": "Give the reason for the correction."})
     if SharingDecision.objects.filter(supersedes=decision).exists():
@@ -603,6 +469,7 @@ __all__ = [
     "decision_link",
     "decision_record",
     "decision_supersede",
+    "decisions_record",
     "override_kind_for",
     "recipient_label",
 ]

@@ -20,7 +20,8 @@ from sharing_log.api.serializers import DecisionSummarySerializer
 from sharing_log.choices import Basis, Outcome
 from sharing_log.models import SharingDecision
 from sharing_log.selectors import DecisionFilters, decision_log
-from sharing_log.services import RecipientSpec
+from sharing_log.services import MAX_BATCH, RecipientSpec
+from sharing_log.verification import chain_verify
 from tests.factories import MembershipFactory
 from tests.isolation import assert_tenant_isolated
 from tests.sharing_log.conftest import (
@@ -211,6 +212,95 @@ def test_the_logs_rows_are_what_the_decision_serializer_writes(log, child, api):
     assert rows == expected
     assert [list(row) for row in rows] == [list(row) for row in expected]  # the keys' order too
     assert {row["override_status"] for row in rows} >= {"approved", "pending", "none"}
+
+
+def test_a_batch_is_recorded_in_order_and_chained(log, child, api):
+    parent_consent(log.world, log.senco, child)
+    before = SharingDecision.objects.count()
+    decisions = [
+        body(log, child),
+        body(log, None, basis="public_interest", consent_scope=None, purpose="Planning"),
+        body(log, child, outcome="not_share", basis="", will_reconsider=False, method=""),
+    ]
+
+    response = post(api(log.senco), "/api/decisions/batch/", {"decisions": decisions})
+
+    assert response.status_code == 201, response.json()
+    rows = response.json()["results"]
+    assert [row["outcome"] for row in rows] == ["share", "share", "not_share"]
+    assert [row["subject"] for row in rows] == [str(child.public_id), None, str(child.public_id)]
+    first = rows[0]["sequence"]
+    assert [row["sequence"] for row in rows] == [first, first + 1, first + 2]
+    assert rows[0]["consent"] is not None  # each decision had its own consent check
+    assert SharingDecision.objects.count() == before + 3
+    assert chain_verify(tenant=log.world.partnership.tenant).ok
+    listed = api(log.senco).get("/api/decisions/", {"page_size": 3}).json()["results"]
+    assert listed == list(reversed(rows))  # the answer's rows are the log's rows
+
+
+def test_a_batch_with_one_bad_decision_records_none_and_says_which(log, child, api):
+    parent_consent(log.world, log.senco, child)
+    before = SharingDecision.objects.count()
+    decisions = [
+        body(log, child),
+        body(log, child, recipients=[{"organisation_name": "Riverside GP"}]),  # not consented
+        body(log, child, reasons=""),
+    ]
+
+    response = post(api(log.senco), "/api/decisions/batch/", {"decisions": decisions})
+
+    assert response.status_code == 400
+    errors = {error["attr"]: error["detail"] for error in response.json()["errors"]}
+    assert set(errors) == {"decisions.1.basis", "decisions.2.reasons"}
+    assert "does not allow sharing with this recipient" in errors["decisions.1.basis"]
+    assert SharingDecision.objects.count() == before
+
+
+def test_each_further_decision_of_a_batch_costs_four_queries(log, child, api):
+    """The batch reads the children's consents once for all its checks, and each id it names
+    once however many decisions name it: what is left per decision is the child (and its
+    grants), the agreement's visibility and whether the recipients already see the child."""
+    parent_consent(log.world, log.senco, child)
+    client = api(log.senco)
+    post(client, "/api/decisions/batch/", {"decisions": [body(log, child)]})  # sign-in work
+
+    def queries(count: int) -> int:
+        with CaptureQueriesContext(connection) as done:
+            response = post(
+                client, "/api/decisions/batch/", {"decisions": [body(log, child)] * count}
+            )
+        assert response.status_code == 201, response.json()
+        return len(done.captured_queries)
+
+    assert queries(6) - queries(2) == 4 * 4
+
+
+@pytest.mark.parametrize("count", [0, MAX_BATCH + 1])
+def test_a_batch_holds_between_one_and_a_hundred_decisions(log, child, api, count):
+    response = post(
+        api(log.senco), "/api/decisions/batch/", {"decisions": [body(log, child)] * count}
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == "decisions.non_field_errors"
+
+
+def test_a_batch_of_a_child_the_caller_may_not_see_is_a_400_and_records_nothing(log, child, api):
+    before = SharingDecision.objects.count()
+    response = post(
+        api(log.elsewhere_practitioner),
+        "/api/decisions/batch/",
+        {
+            "decisions": [
+                body(log, None, basis="public_interest", consent_scope=None),
+                body(log, child),
+            ]
+        },
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == "decisions.1.subject"
+    assert SharingDecision.objects.count() == before
 
 
 def test_a_child_filter_the_caller_may_not_see_is_a_400(log, child, api):

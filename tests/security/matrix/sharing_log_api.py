@@ -34,6 +34,7 @@ N = "/api/inaccuracy-notices/{id}/"
 API: dict[str, Api] = {
     "GET /api/decisions/": Api(api(EVERYONE)),
     "POST /api/decisions/": Api(api(RECORDERS, ok=400)),
+    "POST /api/decisions/batch/": Api(api(RECORDERS, ok=400)),
     f"GET {D}": Api(api(EVERYONE, of_object=True), params=_of("share")),
     f"POST {D}supersede/": Api(api(RECORDERS, ok=400, of_object=True), params=_of("share")),
     f"POST {D}approval/": Api(
