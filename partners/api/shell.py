@@ -186,11 +186,14 @@ class PublicIdField(serializers.SlugRelatedField):
         kwargs.setdefault("slug_field", "public_id")
         super().__init__(**kwargs)
 
-    def to_internal_value(self, data):
+    def public_id_of(self, data) -> uuid.UUID:
         try:
-            public_id = uuid.UUID(str(data))
+            return uuid.UUID(str(data))
         except (TypeError, ValueError, AttributeError):
             self.fail("invalid")
+
+    def to_internal_value(self, data):
+        public_id = self.public_id_of(data)
         # A request that names the same row many times (a batch of decisions, each naming the
         # same gateway and organisations) may share one lookup: a dict under "lookups" in the
         # serializer's context.

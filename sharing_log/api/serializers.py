@@ -3,8 +3,6 @@ partnership (and, for a child, among those the caller may see), and what the API
 
 from __future__ import annotations
 
-import uuid
-
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -59,11 +57,7 @@ class VisibleSubjectField(_ScopedIdField):
         # Through the child's access function, which remembers for the rest of the request that
         # this member may see the child: the service checks again without asking the database.
         try:
-            public_id = uuid.UUID(str(data))
-        except (TypeError, ValueError, AttributeError):
-            self.fail("invalid")
-        try:
-            return subject_get_for(_membership(self.context), public_id)
+            return subject_get_for(_membership(self.context), self.public_id_of(data))
         except Http404:
             self.fail("does_not_exist", model=DataSubject._meta.verbose_name)
 
@@ -395,7 +389,7 @@ def _text_id(value) -> str | None:
 
 def summary_representation(row: dict) -> dict:
     """A row of `decision_summaries` written exactly as DecisionSummarySerializer writes the
-    decision (tests/sharing_log/test_api_log.py compares the two). Fifty rows through the
+    decision (tests/sharing_log/test_api.py compares the two). Fifty rows through the
     serializer's fields were ~2,500 field calls, a third of an API page's time."""
     approval = row["approval"]
     out = {}

@@ -4,6 +4,7 @@ gateways to choose from."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from datetime import date
 
@@ -56,13 +57,11 @@ def decision_chain(*, viewer: Membership, decision: SharingDecision) -> list[Sha
 
 def override_status(decision: SharingDecision) -> str:
     """none, pending, approved or rejected (select_related("approval") to read it for free)."""
-    if decision.override_kind == OverrideKind.NONE:
-        return OverrideStatus.NONE
-    try:
-        approval = decision.approval
-    except SharingDecision.approval.RelatedObjectDoesNotExist:
-        return OverrideStatus.PENDING
-    return override_status_for(decision.override_kind, approval.outcome)
+    outcome = None
+    if decision.override_kind != OverrideKind.NONE:  # only an override has an approval to read
+        with contextlib.suppress(SharingDecision.approval.RelatedObjectDoesNotExist):
+            outcome = decision.approval.outcome
+    return override_status_for(decision.override_kind, outcome)
 
 
 def override_status_for(override_kind: str, approval_outcome: str | None) -> str:

@@ -257,11 +257,15 @@ def _page_keys(
     return list(dict.fromkeys((pk, public_id) for _, pk, public_id in rows))[:limit]
 
 
+def _in_key_order(by_key: dict, keys: Sequence[int]) -> list:
+    """The rows read for a page (by id), in the order of its keys."""
+    return [by_key[key] for key in keys]
+
+
 def decision_instances(keys: Sequence[int]) -> list[SharingDecision]:
     """The rows of a page as decisions, in `keys` order, with what a page shows of them."""
     found = with_details(SharingDecision.objects.filter(pk__in=keys)).defer(*LIST_DEFERRED)
-    by_key = {decision.pk: decision for decision in found}
-    return [by_key[key] for key in keys]
+    return _in_key_order({decision.pk: decision for decision in found}, keys)
 
 
 def decision_table_rows(keys: Sequence[int]) -> list[SharingDecision]:
@@ -299,8 +303,7 @@ def decision_table_rows(keys: Sequence[int]) -> list[SharingDecision]:
         )
         .prefetch_related(Prefetch("recipients", queryset=recipients))
     )
-    by_key = {decision.pk: decision for decision in found}
-    return [by_key[key] for key in keys]
+    return _in_key_order({decision.pk: decision for decision in found}, keys)
 
 
 def decision_log(
@@ -383,4 +386,4 @@ def decision_summaries(keys: Sequence[int]) -> list[dict]:
     )
     for approval in approvals:
         found[approval.pop("decision_id")]["approval"] = approval
-    return [found[key] for key in keys]
+    return _in_key_order(found, keys)
