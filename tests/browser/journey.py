@@ -97,6 +97,11 @@ class Journey:
         return urlsplit(url).path.startswith("/static/")
 
     def _on_request_failed(self, request) -> None:
+        # The browser aborts what a page was still fetching (its favicon, say) when the
+        # journey moves on to the next page. That is not a broken file: a missing one is a 404
+        # (see _on_response), and an unreachable one fails with its own error.
+        if request.failure == "net::ERR_ABORTED":
+            return
         if self._is_static(request.url):
             self.problems.append(f"request failed: {request.url} ({request.failure})")
 
