@@ -240,3 +240,23 @@ def subject_get_for(membership: Membership, public_id: UUID | str) -> DataSubjec
         raise Http404(NOT_FOUND)
     setattr(subject, _CHECKED_FOR, membership.pk)
     return subject
+
+
+def subjects_get_for(membership: Membership, public_ids: Iterable[UUID]) -> dict[UUID, DataSubject]:
+    """The children with these public ids that the member may see, by id, in one query however
+    many (a batch of decisions names fifty); those missing or not visible are left out, for
+    subject_get_for to refuse one by one in its usual words."""
+    wanted = set(public_ids)
+    if not wanted:
+        return {}
+    found = {}
+    # The tenant-scoped manager has already filtered by tenant; as in subject_get_for, the
+    # member's own partnership is asked for again.
+    for subject in (
+        subjects_visible_to(membership)
+        .select_related("current_setting")
+        .filter(public_id__in=wanted, tenant_id=membership.tenant_id)
+    ):
+        setattr(subject, _CHECKED_FOR, membership.pk)
+        found[subject.public_id] = subject
+    return found

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.dates import MONTHS
 
 from notifications.reminders import DueReminder, register_reminder_source
 from partners.models import Membership, Organisation, Tenant, TrainingRecord
@@ -56,7 +56,9 @@ def reminder_at(day: date, tenant: Tenant) -> datetime:
 
 
 def long_date(day: date) -> str:
-    return date_format(day, "j F Y")
+    """ "5 January 2027", as the template filter `date:"j F Y"` writes it, without parsing the
+    format each time (a register writes a hundred on a page)."""
+    return f"{day.day} {MONTHS[day.month]} {day.year:04d}"
 
 
 def active_members(**filters) -> list[Membership]:

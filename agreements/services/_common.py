@@ -7,11 +7,11 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from agreements.models import EDITABLE_STATUSES, Agreement
 from agreements.selectors.access import agreement_can_edit
 from partners.models import Membership
+from partners.reminders import long_date
 from partners.roles import can
 from partners.services import ConcurrentEdit
 
@@ -29,10 +29,6 @@ __all__ = [
 
 def today() -> date:
     return timezone.localdate()
-
-
-def long_date(value: date) -> str:
-    return date_format(value, "j F Y")
 
 
 def require(actor: Membership, capability: str) -> None:

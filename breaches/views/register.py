@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView
 
 from agreements.models import Agreement
@@ -21,11 +23,13 @@ from breaches.selectors import (
     breaches_visible_to,
     milestone_status,
 )
+from breaches.templatetags.breach_tags import deadline_tag
 from breaches.views.base import BreachFormPage, BreachStepPage, breach_url
 from partners.forms_rendering import option_tags
+from partners.links import link_maker
 from partners.models import Organisation
 from partners.permissions import MembershipRequiredMixin
-from partners.reminders import local_today
+from partners.reminders import local_today, long_date
 from partners.roles import can
 
 PAGE_SIZE = 50
@@ -40,6 +44,57 @@ def next_step(breach: BreachReport, on: date):
         return None
     upcoming = Milestone(kind=breach.next_kind, due_on=breach.next_due_on)
     return milestone_status(upcoming, on=on, region=breach.region)
+
+
+def _day(on: date) -> str:
+    return format_html('<time datetime="{}">{}</time>', on.isoformat(), long_date(on))
+
+
+def _stage(breach: BreachReport, step) -> str:
+    if breach.status != BreachStatus.OPEN:
+        return breach.get_status_display()
+    return step.label if step else "Every step done: ready to close"
+
+
+def _deadline(breach: BreachReport, step) -> str:
+    """The next deadline and how it stands; whether anything else is overdue."""
+    if breach.status == BreachStatus.OPEN and step:
+        due = step.milestone.due_on
+        cell = format_html("{}<br>{}", _day(due), deadline_tag(step)) if due else deadline_tag(step)
+        if breach.is_overdue and not step.is_overdue:
+            cell += OVERDUE_TOO
+        return cell
+    return ICO_OVERDUE if breach.is_overdue else "–"
+
+
+OVERDUE_TOO = mark_safe(
+    '<br><strong class="govuk-tag govuk-tag--red govuk-!-margin-top-1">Something is overdue'
+    "</strong>"
+)
+ICO_OVERDUE = mark_safe('<strong class="govuk-tag govuk-tag--red">ICO assessment overdue</strong>')
+
+
+def register_rows(breaches, on: date) -> list[dict]:
+    """What the register's table writes for each breach, worked out here as the sharing log's
+    table is: fifty rows of template lookups, date filters and an included deadline template
+    were most of the page's time (docs/performance.md)."""
+    detail_url = link_maker("breach_detail", "public_id")
+    rows = []
+    for breach in breaches:
+        step = next_step(breach, on)
+        rows.append(
+            {
+                "url": detail_url(breach.public_id),
+                "title": breach.title,
+                "agreement": breach.agreement.title,
+                "personal_data": breach.personal_data_involved,
+                "organisation": breach.organisation_in_breach.name,
+                "identified": _day(breach.identified_on),
+                "stage": _stage(breach, step),
+                "deadline": _deadline(breach, step),
+            }
+        )
+    return rows
 
 
 class BreachListView(MembershipRequiredMixin, TemplateView):
@@ -86,10 +141,7 @@ class BreachListView(MembershipRequiredMixin, TemplateView):
             next_url = f"?{query.urlencode()}"
         visible = breaches_visible_to(viewer)
         context.update(
-            rows=[
-                {"breach": breach, "url": breach_url(breach), "next": next_step(breach, today)}
-                for breach in rows
-            ],
+            rows=register_rows(rows, today),
             statuses=[*BreachStatus.choices, (ANY, "Any status")],
             stages=STAGES,
             # Only those with a breach the viewer may see, and only what the <select>s show.

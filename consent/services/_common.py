@@ -8,11 +8,11 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from consent.access import subject_is_visible_to
 from consent.models import DataSubject
 from partners.models import Membership
+from partners.reminders import long_date
 from partners.roles import can
 from partners.services import ConcurrentEdit
 
@@ -29,10 +29,6 @@ __all__ = [
 
 def today() -> date:
     return timezone.localdate()
-
-
-def long_date(value: date) -> str:
-    return date_format(value, "j F Y")
 
 
 def require(actor: Membership, capability: str) -> None:

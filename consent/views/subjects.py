@@ -17,9 +17,9 @@ from consent.forms import AccessRequestForm, FindChildForm, SubjectCreateForm, S
 from consent.models import TeamMember
 from consent.selectors import (
     access_requests_for,
+    consent_cards_for,
     consent_form_agreements,
     consent_settings,
-    consents_for_subject,
     due_review_at_twelve,
     needs_young_person_renewal,
     subject_find,
@@ -159,7 +159,7 @@ class SubjectDetailView(SubjectMixin, MembershipRequiredMixin, TemplateView):
         today = timezone.localdate()
         settings = consent_settings()
         consents = []
-        for consent in consents_for_subject(viewer=viewer, subject=subject):
+        for consent in consent_cards_for(viewer=viewer, subject=subject):
             standing = consent.status == ConsentStatus.GIVEN
             consents.append(
                 {

@@ -10,6 +10,7 @@ reach a DRF view, and token sign-in. Every error, from DRF or from Django, has o
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from pathlib import PurePosixPath
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
@@ -192,20 +193,37 @@ class PublicIdField(serializers.SlugRelatedField):
         except (TypeError, ValueError, AttributeError):
             self.fail("invalid")
 
+    def _memo(self) -> dict | None:
+        return self.context.get(LOOKUPS)
+
+    def _memo_key(self, public_id: uuid.UUID) -> tuple:
+        return (type(self), getattr(self.queryset, "model", None), public_id)
+
+    def remember(self, found: Mapping[uuid.UUID, object]) -> None:
+        """Rows already looked up (a batch reads all the ids it names at once): the field
+        answers them without asking the database. Only rows this field would find belong here;
+        an id left out is looked up, and refused, as usual."""
+        memo = self._memo()
+        if memo is not None:
+            memo.update({self._memo_key(public_id): row for public_id, row in found.items()})
+
+    def look_up(self, public_id: uuid.UUID):
+        queryset = self.get_queryset()
+        try:
+            return queryset.get(public_id=public_id)
+        except ObjectDoesNotExist:
+            self.fail("does_not_exist", model=queryset.model._meta.verbose_name)
+
     def to_internal_value(self, data):
         public_id = self.public_id_of(data)
         # A request that names the same row many times (a batch of decisions, each naming the
         # same gateway and organisations) may share one lookup: a dict under "lookups" in the
         # serializer's context.
-        memo = self.context.get(LOOKUPS)
-        key = (type(self), getattr(self.queryset, "model", None), public_id)
+        memo = self._memo()
+        key = self._memo_key(public_id)
         if memo is not None and key in memo:
             return memo[key]
-        queryset = self.get_queryset()
-        try:
-            found = queryset.get(public_id=public_id)
-        except ObjectDoesNotExist:
-            self.fail("does_not_exist", model=queryset.model._meta.verbose_name)
+        found = self.look_up(public_id)
         if memo is not None:
             memo[key] = found
         return found

@@ -27,8 +27,8 @@ from sharing_log.api.serializers import (
     DecisionPageSerializer,
     DecisionSerializer,
     SupersedeInSerializer,
-    summary_representation,
 )
+from sharing_log.api.summaries import summary_representation
 from sharing_log.audit import audit_decision
 from sharing_log.choices import Basis, Outcome
 from sharing_log.models import DecisionRecipient, SharingDecision

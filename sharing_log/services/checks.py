@@ -3,6 +3,7 @@ and its evidence, Golden Rule 6), each adding its messages to the errors by fiel
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -124,10 +125,24 @@ def check_requester(draft: DecisionDraft, actor: Membership, errors: Errors) -> 
         errors.add("identity_check_details", "Describe how their identity was confirmed.")
 
 
-def check_information(actor: Membership, draft: DecisionDraft, errors: Errors) -> None:
-    if draft.agreement is not None and not (
-        agreements_visible_to(actor).filter(pk=draft.agreement.pk).exists()
-    ):
+def visible_agreement_ids(actor: Membership, drafts: Iterable[DecisionDraft]) -> set[int]:
+    """Which of the agreements these drafts rely on the actor may read: one query for a whole
+    batch."""
+    named = {draft.agreement.pk for draft in drafts if draft.agreement is not None}
+    if not named:
+        return set()
+    return set(agreements_visible_to(actor).filter(pk__in=named).values_list("pk", flat=True))
+
+
+def check_information(
+    actor: Membership,
+    draft: DecisionDraft,
+    errors: Errors,
+    visible_agreements: set[int] | None = None,
+) -> None:
+    if visible_agreements is None:
+        visible_agreements = visible_agreement_ids(actor, [draft])
+    if draft.agreement is not None and draft.agreement.pk not in visible_agreements:
         errors.add("agreement", "Choose an agreement of your partnership.")
     if draft.data_items:
         if draft.agreement is None:

@@ -54,6 +54,7 @@ from sharing_log.services.checks import (
     check_required,
     check_training,
     clean_text,
+    visible_agreement_ids,
 )
 from sharing_log.services.drafts import DecisionDraft, RecipientSpec
 
@@ -199,8 +200,11 @@ RESOLVED_RELATIONS = tuple(
 )
 
 
-def _build(actor: Membership, draft: DecisionDraft) -> tuple[SharingDecision, list]:
-    """Validate the draft and return the unsaved decision and its recipients."""
+def _build(
+    actor: Membership, draft: DecisionDraft, visible_agreements: set[int] | None = None
+) -> tuple[SharingDecision, list]:
+    """Validate the draft and return the unsaved decision and its recipients. A batch passes
+    the agreements it has checked the actor may read (`visible_agreement_ids`)."""
     require(actor, "decisions.record")
     tenant = actor.tenant
     now = timezone.now()
@@ -220,7 +224,7 @@ def _build(actor: Membership, draft: DecisionDraft) -> tuple[SharingDecision, li
         raise ValidationError({"subject": NO_CHILD})
     check_recipients(actor, draft, errors)
     check_requester(draft, actor, errors)
-    check_information(actor, draft, errors)
+    check_information(actor, draft, errors, visible_agreements)
     check_checks(draft, errors)
     check_basis(draft, tenant.pk, errors)
     check_advice_and_reconsideration(draft, on, errors)
@@ -306,35 +310,60 @@ def _build(actor: Membership, draft: DecisionDraft) -> tuple[SharingDecision, li
     return decision, recipients
 
 
-def _access_changes(decision: SharingDecision, recipients: Sequence[DecisionRecipient]) -> bool:
-    """Whether the decision may change who is involved with the child: a correction may end an
-    earlier share; a share that stands now involves recipients not yet granted the record. A
-    referral waiting for its manager, or a decision not to share, involves nobody yet."""
+def _organisations_to_grant(
+    decision: SharingDecision, recipients: Sequence[DecisionRecipient]
+) -> set[int]:
+    """The recipient organisations that a decision may newly involve with the child: a share
+    that stands now involves its recipients. A referral waiting for its manager, or a decision
+    not to share, involves nobody yet."""
     if decision.subject_id is None:
-        return False
-    if decision.supersedes_id is not None:
-        return True
+        return set()
     if not decision.shares or decision.override_kind == OverrideKind.PRIOR:
-        return False
-    organisations = {r.organisation_id for r in recipients if r.organisation_id is not None}
-    if not organisations:
-        return False
-    granted = set(
-        DataSubjectGroupObjectPermission.objects.filter(
-            content_object_id=decision.subject_id,
-            permission__codename=VIEW_PERMISSION,
-            group__sharewell_organisation__organisation_id__in=organisations,
-        ).values_list("group__sharewell_organisation__organisation_id", flat=True)
-    )
-    return not organisations <= granted
+        return set()
+    return {r.organisation_id for r in recipients if r.organisation_id is not None}
+
+
+def _access_changes(
+    built: Sequence[tuple[SharingDecision, Sequence[DecisionRecipient]]],
+) -> list[bool]:
+    """For each decision, whether it may change who is involved with the child: a correction may
+    end an earlier share; a share may involve recipients not yet granted the record. The grants
+    are read in one query for all of them."""
+    wanted = [_organisations_to_grant(decision, recipients) for decision, recipients in built]
+    granted = set()
+    if any(wanted):
+        granted = set(
+            DataSubjectGroupObjectPermission.objects.filter(
+                content_object_id__in={decision.subject_id for decision, _ in built},
+                permission__codename=VIEW_PERMISSION,
+                group__sharewell_organisation__organisation_id__in=set().union(*wanted),
+            ).values_list("content_object_id", "group__sharewell_organisation__organisation_id")
+        )
+    return [
+        decision.subject_id is not None
+        and (
+            decision.supersedes_id is not None
+            or any((decision.subject_id, organisation) not in granted for organisation in orgs)
+        )
+        for (decision, _), orgs in zip(built, wanted, strict=True)
+    ]
 
 
 def _after_recording(
-    actor: Membership, decision: SharingDecision, recipients: Sequence[DecisionRecipient]
+    actor: Membership, built: Sequence[tuple[SharingDecision, Sequence[DecisionRecipient]]]
 ) -> None:
-    """Grant recipients access to the child's record, and refer an override."""
-    if _access_changes(decision, recipients):
-        subject_sync_access(subject=decision.subject)
+    """Grant recipients access to the children's records, and refer overrides."""
+    synced = set()
+    for (decision, _), changes in zip(built, _access_changes(built), strict=True):
+        if changes and decision.subject_id not in synced:
+            subject_sync_access(subject=decision.subject)
+            synced.add(decision.subject_id)
+    for decision, _ in built:
+        _refer_override(actor, decision)
+
+
+def _refer_override(actor: Membership, decision: SharingDecision) -> None:
+    """Tell the designated managers of an override waiting for their approval."""
     if decision.override_kind == OverrideKind.NONE:
         return
     people, reason = override_approvers(decision.organisation)
@@ -377,7 +406,7 @@ def decision_record(*, actor: Membership, draft: DecisionDraft) -> SharingDecisi
     """
     decision, recipients = _build(actor, draft)
     append_to_chain(decision, recipients)
-    _after_recording(actor, decision, recipients)
+    _after_recording(actor, [(decision, recipients)])
     return decision
 
 
@@ -411,17 +440,17 @@ def decisions_record(
             {"decisions": f"Send at most {MAX_BATCH} decisions at once, in more batches."}
         )
     consents_preload_for_check(draft.subject for draft in drafts)
+    visible_agreements = visible_agreement_ids(actor, drafts)
     built, failures = [], {}
     for index, draft in enumerate(drafts):
         try:
-            built.append(_build(actor, draft))
+            built.append(_build(actor, draft, visible_agreements))
         except ValidationError as error:
             failures[index] = error
     if failures:
         raise BatchInvalid(failures)
     append_all_to_chain(built)
-    for decision, recipients in built:
-        _after_recording(actor, decision, recipients)
+    _after_recording(actor, built)
     return [decision for decision, _ in built]
 
 
@@ -460,7 +489,7 @@ def decision_supersede(
             ) from exc
         raise
     # Recipients of the corrected version only keep access if the correction shares with them.
-    _after_recording(actor, new, recipients)
+    _after_recording(actor, [(new, recipients)])
     return new
 
 

@@ -5,9 +5,6 @@ log (streamed, formula-injection safe, recorded in the access audit)."""
 
 from __future__ import annotations
 
-import uuid
-
-from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
@@ -16,6 +13,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from consent.audit import CHILD
+from partners.links import link_maker
 from partners.permissions import MembershipRequiredMixin
 from partners.roles import can
 from partners.security.audit import access_record
@@ -79,14 +77,13 @@ def filters_from(form: LogFilterForm, **fixed) -> DecisionFilters:
     )
 
 
-ANY_ID = uuid.UUID(int=0)
 BREAK = mark_safe("<br>")
 
 
 def table_rows(decisions) -> list[dict]:
     """What the log's table writes for each decision, worked out here: fifty rows of template
     lookups, filters, links and included tags were half the page's time (docs/performance.md)."""
-    detail_url = reverse("sharing_log:decision_detail", kwargs={"id": ANY_ID})
+    detail_url = link_maker("sharing_log:decision_detail", "id")
     rows = []
     for decision in decisions:
         decided = timezone.localtime(decision.decided_at)
@@ -97,7 +94,7 @@ def table_rows(decisions) -> list[dict]:
         recipients = [(str(recipient),) for recipient in decision.recipients.all()]
         rows.append(
             {
-                "url": detail_url.replace(str(ANY_ID), str(decision.public_id)),
+                "url": detail_url(decision.public_id),
                 "decided_iso": dateformat.format(decided, "c"),
                 "decided_label": dateformat.format(decided, "j M Y, H:i"),
                 "corrects": decision.supersedes_id is not None,

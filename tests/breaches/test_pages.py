@@ -82,6 +82,22 @@ def test_the_register_shows_the_next_step_its_deadline_and_what_is_overdue(
     assert "Partners notified 29 December 2026 Overdue by 1 working day" in text
 
 
+def test_a_deadline_reads_the_same_on_the_register_and_the_breach_page(
+    world, breach, clients, clock
+):
+    """A milestone's state is a tag of its colour, written by one function for both pages."""
+    register = clients[Role.IG_OFFICER].get(url("breach_list")).content.decode()
+    assert '<strong class="govuk-tag govuk-tag--blue">5 working days left</strong>' in register
+
+    clock.move_to(london(2026, 12, 29, 9, 0), tick=False)
+    client = clients[Role.IG_OFFICER]
+    due_today = '<strong class="govuk-tag govuk-tag--orange">Due today</strong>'
+    assert due_today in client.get(url("breach_list")).content.decode()
+    page = client.get(url("breach_detail", breach)).content.decode()
+    assert due_today in page
+    assert '<strong class="govuk-tag govuk-tag--grey">Waits for the meeting</strong>' in page
+
+
 def test_the_register_filters_by_organisation_stage_agreement_status_and_overdue(
     world, breach, clients, clock
 ):
@@ -93,7 +109,7 @@ def test_the_register_filters_by_organisation_stage_agreement_status_and_overdue
 
     def titles(**query) -> set[str]:
         rows = client.get(url("breach_list"), query).context["rows"]
-        return {row["breach"].title for row in rows}
+        return {row["title"] for row in rows}
 
     assert titles() == {breach.title, police_breach.title}
     assert titles(organisation=str(world.police.public_id)) == {police_breach.title}
@@ -129,7 +145,7 @@ def test_the_register_offers_the_organisations_and_agreements_it_can_filter_by(
     assert f'<option value="{breach.organisation_in_breach.public_id}">' in html
     assert str(without_breach.public_id) not in html
     assert f'<option value="{world.agreement.public_id}">' in html
-    assert [row["breach"].title for row in page.context["rows"]] == ["Odd breach"]
+    assert [row["title"] for row in page.context["rows"]] == ["Odd breach"]
 
 
 def report_tell(world, breach, organisation, day):
@@ -198,12 +214,12 @@ def test_the_register_continues_after_the_last_breach_on_the_page(world, clients
     client = clients[Role.IG_OFFICER]
 
     first = client.get(url("breach_list"))
-    assert [r["breach"].title for r in first.context["rows"]] == [
+    assert [r["title"] for r in first.context["rows"]] == [
         "Breach of the 3th",
         "Breach of the 2th",
     ]
     second = client.get(url("breach_list") + first.context["next_url"])
-    assert [r["breach"].title for r in second.context["rows"]] == ["Breach of the 1th"]
+    assert [r["title"] for r in second.context["rows"]] == ["Breach of the 1th"]
     assert second.context["next_url"] == ""
 
 

@@ -12,7 +12,12 @@ from django.http import Http404
 from guardian.shortcuts import get_group_perms, get_groups_with_perms
 
 from consent import access, selectors, services
-from consent.access import organisation_group, subject_get_for, subjects_visible_to
+from consent.access import (
+    organisation_group,
+    subject_get_for,
+    subjects_get_for,
+    subjects_visible_to,
+)
 from consent.models import DataSubjectGroupObjectPermission
 from partners.roles import Role
 from partners.services import membership_change
@@ -25,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 def sees(membership, child) -> bool:
     """Whether every way in agrees that the member sees the child: the access function, the
-    list, and a search by NHS number."""
+    list, a search by NHS number and the lookup of several children at once."""
     try:
         got = subject_get_for(membership, child.public_id) == child
     except Http404:
@@ -36,7 +41,10 @@ def sees(membership, child) -> bool:
         .filter(pk=child.pk)
         .exists()
     )
-    assert got == listed == found, (got, listed, found)
+    together = subjects_get_for(membership, [child.public_id, uuid.uuid4()])
+    assert set(together) <= {child.public_id}
+    in_batch = child.public_id in together
+    assert got == listed == found == in_batch, (got, listed, found, in_batch)
     return got
 
 
@@ -66,9 +74,11 @@ def test_another_partnerships_child_is_a_404_for_everyone_there(world, child, ou
         assert not selectors.subject_find(viewer=outsider, text=child.nhs_number).exists()
         with pytest.raises(Http404):
             subject_get_for(outsider, child.public_id)
-    # Even if the wrong tenant were somehow active, the access function refuses.
+        assert subjects_get_for(outsider, [child.public_id]) == {}
+    # Even if the wrong tenant were somehow active, the access functions refuse.
     with pytest.raises(Http404):
         subject_get_for(outsider, child.public_id)
+    assert subjects_get_for(outsider, [child.public_id]) == {}
 
 
 @pytest.mark.parametrize("public_id", [uuid.uuid4(), "not-a-uuid", ""])

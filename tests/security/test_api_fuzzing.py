@@ -100,7 +100,7 @@ def ig_token(partnership) -> dict[str, str]:
     return {"Authorization": f"Bearer {raw}"}
 
 
-@pytest.mark.parametrize(("method", "path"), _params())
+@pytest.mark.parametrize(("method", "path"), list(_params()))
 def test_the_api_never_fails_and_always_answers_as_documented(method, path, api_schema, ig_token):
     operation = api_schema[path][method]
 

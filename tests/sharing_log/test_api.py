@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 
 import pytest
 from django.db import connection
@@ -22,6 +23,7 @@ from sharing_log.models import SharingDecision
 from sharing_log.selectors import DecisionFilters, decision_log
 from sharing_log.services import MAX_BATCH, RecipientSpec
 from sharing_log.verification import chain_verify
+from tests.consent.conftest import born, open_record
 from tests.factories import MembershipFactory
 from tests.isolation import assert_tenant_isolated
 from tests.sharing_log.conftest import (
@@ -256,23 +258,67 @@ def test_a_batch_with_one_bad_decision_records_none_and_says_which(log, child, a
     assert SharingDecision.objects.count() == before
 
 
-def test_each_further_decision_of_a_batch_costs_four_queries(log, child, api):
-    """The batch reads the children's consents once for all its checks, and each id it names
-    once however many decisions name it: what is left per decision is the child (and its
-    grants), the agreement's visibility and whether the recipients already see the child."""
-    parent_consent(log.world, log.senco, child)
+def test_a_batch_costs_the_same_queries_however_many_children_it_names(log, api):
+    """The batch reads the children it names (with their grants), their consents, the
+    organisations and the agreements once for all its decisions, and whether the recipients
+    already see each child once after them: a batch of six children costs what one of two
+    does."""
+    names = ["Ava", "Ben", "Cal", "Dee", "Eli", "Fay", "Gus", "Hal", "Ivy"]
+    children = [
+        open_record(
+            log.senco,
+            forenames=name,
+            surname="Sampleton",
+            nhs_number="",
+            date_of_birth=born(9, 10 * index),
+            current_setting=log.school,
+        )
+        for index, name in enumerate(names)
+    ]
+    for each in children:
+        parent_consent(log.world, log.senco, each)
     client = api(log.senco)
-    post(client, "/api/decisions/batch/", {"decisions": [body(log, child)]})  # sign-in work
+    post(client, "/api/decisions/batch/", {"decisions": [body(log, children[-1])]})  # sign-in
 
-    def queries(count: int) -> int:
+    def queries(named) -> int:
         with CaptureQueriesContext(connection) as done:
             response = post(
-                client, "/api/decisions/batch/", {"decisions": [body(log, child)] * count}
+                client, "/api/decisions/batch/", {"decisions": [body(log, c) for c in named]}
             )
         assert response.status_code == 201, response.json()
         return len(done.captured_queries)
 
-    assert queries(6) - queries(2) == 4 * 4
+    assert queries(children[:2]) == queries(children[2:8])
+
+
+def test_a_batch_refuses_a_malformed_or_unknown_id_by_its_place(log, child, api):
+    """Reading the batch's ids together changes no answer: each bad id is still its own
+    decision's field error, and nothing is recorded."""
+    parent_consent(log.world, log.senco, child)
+    before = SharingDecision.objects.count()
+    response = post(
+        api(log.senco),
+        "/api/decisions/batch/",
+        {
+            "decisions": [
+                body(log, child),
+                body(log, child, subject="not-an-id"),
+                body(log, child, recipients=[{"organisation": str(uuid.uuid4())}]),
+                body(log, child, subject=str(uuid.uuid4())),
+            ]
+        },
+    )
+
+    assert response.status_code == 400
+    errors = {error["attr"]: error["detail"] for error in response.json()["errors"]}
+    assert set(errors) == {
+        "decisions.1.subject",
+        "decisions.2.recipients.0.organisation",
+        "decisions.3.subject",
+    }
+    assert "valid id" in errors["decisions.1.subject"]
+    assert "no organisation with this id" in errors["decisions.2.recipients.0.organisation"]
+    assert SharingDecision.objects.count() == before
 
 
 @pytest.mark.parametrize("count", [0, MAX_BATCH + 1])

@@ -1,0 +1,227 @@
+"""Reads of consent records: a child's consents, the consent forms to offer, one record, the
+records the age rules flag, and subject access requests."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from uuid import UUID
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from agreements.choices import SignatoryStatus
+from agreements.models import IN_FORCE_STATUSES, Agreement, Signatory
+from agreements.selectors import agreements_visible_to
+from consent.access import (
+    subject_is_visible_to,
+    subjects_visible_to,
+)
+from consent.ages import (
+    AGE_OF_REVIEW,
+    birthday,
+    end_of_compulsory_school_age,
+    latest_birth_date_past_compulsory_school_age,
+)
+from consent.choices import (
+    ConsentStatus,
+    GiverKind,
+)
+from consent.models import (
+    ConsentEvent,
+    ConsentPurpose,
+    ConsentRecipient,
+    ConsentRecord,
+    ConsentThirdParty,
+    DataSubject,
+    SubjectAccessRequest,
+)
+from consent.selectors._common import _today
+from consent.selectors.children import consent_settings
+from partners.models import Membership
+
+# --- Consent records -----------------------------------------------------------------------------
+
+
+def _with_details(consents: QuerySet[ConsentRecord]) -> QuerySet[ConsentRecord]:
+    return consents.select_related("subject", "agreement", "recorded_by__user").prefetch_related(
+        "purposes",
+        "recipient_links__organisation",
+        "third_parties",
+        Prefetch("events", queryset=ConsentEvent.objects.select_related("recorded_by__user")),
+    )
+
+
+def consents_for_subject(*, viewer: Membership, subject: DataSubject) -> QuerySet[ConsentRecord]:
+    """The child's consent records, newest first, with their purposes, recipients and
+    timelines (a constant number of queries however many there are)."""
+    if not subject_is_visible_to(viewer, subject):
+        return ConsentRecord.objects.none()
+    return _with_details(ConsentRecord.objects.filter(subject=subject))
+
+
+# What the child's record page shows of each consent, and what its flags read.
+CARD_FIELDS = (
+    "public_id",
+    "subject_id",
+    "decision",
+    "status",
+    "given_on",
+    "review_due",
+    "giver_kind",
+    "giver_name",
+    "giver_relationship",
+    "giver_relationship_other",
+    "parent_decides_because",
+)
+
+
+def consent_cards_for(*, viewer: Membership, subject: DataSubject) -> list[ConsentRecord]:
+    """The child's consent records as their record page shows them, newest first: only the
+    columns it writes, with the purposes, the recipients' names, the third parties and the
+    timeline (five queries however many). Whole rows of each recipient organisation and of
+    whoever recorded each event were a large part of the page's time (docs/performance.md)."""
+    if not subject_is_visible_to(viewer, subject):
+        return []
+    consents = list(
+        ConsentRecord.objects.filter(subject=subject)
+        .only(*CARD_FIELDS)
+        .prefetch_related(
+            Prefetch("purposes", queryset=ConsentPurpose.objects.only("consent", "description")),
+            Prefetch(
+                "recipient_links",
+                queryset=ConsentRecipient.objects.select_related("organisation").only(
+                    "consent", "organisation__name"
+                ),
+            ),
+            Prefetch("third_parties", queryset=ConsentThirdParty.objects.only("consent", "name")),
+            Prefetch("events", queryset=ConsentEvent.objects.only("consent", "on", "kind")),
+        )
+    )
+    for consent in consents:
+        consent.subject = subject
+    return consents
+
+
+def consent_form_agreements(*, viewer: Membership) -> QuerySet[Agreement]:
+    """The agreements a child's record offers consent forms for: in force, with consent
+    scopes, and signed by the viewer's organisation, the one asking for consent. A partnership
+    has hundreds of agreements; an organisation signs a few, and may only share under those."""
+    signed = Signatory.objects.filter(
+        organisation_id=viewer.organisation_id, status=SignatoryStatus.SIGNED
+    ).values("agreement_id")
+    return (
+        agreements_visible_to(viewer)
+        .filter(status__in=IN_FORCE_STATUSES, pk__in=signed, consent_scopes__isnull=False)
+        .distinct()
+        .only("public_id", "title")
+        .order_by("title")
+    )
+
+
+def consent_get_for(membership: Membership, public_id: UUID | str) -> ConsentRecord:
+    """A consent record of a child the member may see; anything else is Http404."""
+    visible = subjects_visible_to(membership).values("pk")
+    try:
+        consent = _with_details(ConsentRecord.objects.filter(subject__in=visible)).get(
+            public_id=public_id
+        )
+    except (ConsentRecord.DoesNotExist, ValueError, ValidationError):
+        raise Http404("No such consent record.") from None
+    if consent.tenant_id != membership.tenant_id:
+        raise Http404("No such consent record.")
+    return consent
+
+
+def consent_timeline(*, consent: ConsentRecord) -> list[ConsentEvent]:
+    return list(consent.events.all())
+
+
+# --- Age rules -----------------------------------------------------------------------------------
+
+
+def needs_young_person_renewal(consent: ConsentRecord, on: date) -> bool:
+    """A parent's consent given before the child reached the end of compulsory school age, once
+    they have: the rights have passed to the young person (Children and Families Act 2014)."""
+    if consent.giver_kind != GiverKind.PARENT or not consent.is_given:
+        return False
+    if consent.parent_decides_because:
+        return False  # Recorded as deciding for a young person who cannot (capacity).
+    handover = end_of_compulsory_school_age(consent.subject.date_of_birth)
+    return consent.given_on < handover <= on
+
+
+def due_review_at_twelve(consent: ConsentRecord, on: date) -> bool:
+    if consent.giver_kind != GiverKind.PARENT or not consent.is_given:
+        return False
+    twelfth = birthday(consent.subject.date_of_birth, AGE_OF_REVIEW)
+    return consent.given_on < twelfth <= on
+
+
+def _standing(viewer: Membership) -> QuerySet[ConsentRecord]:
+    """Consents that stand: given, not withdrawn, replaced or past their last day (even before
+    the expiry job has recorded that it passed)."""
+    visible = subjects_visible_to(viewer).values("pk")
+    return (
+        ConsentRecord.objects.filter(subject__in=visible, status=ConsentStatus.GIVEN)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=_today()))
+        .select_related("subject", "recorded_by__user")
+    )
+
+
+def consents_due_for_review(
+    *,
+    viewer: Membership,
+    on: date | None = None,
+    within: timedelta = timedelta(days=30),
+    recorded_by_viewer: bool = False,
+) -> QuerySet[ConsentRecord]:
+    """Standing consents of children the viewer may see whose review is due within `within`
+    (or overdue), soonest first: the SENCo's list (Golden Rule 2)."""
+    on = on or _today()
+    consents = _standing(viewer).filter(review_due__lte=on + within)
+    if recorded_by_viewer:
+        consents = consents.filter(recorded_by=viewer)
+    return consents.order_by("review_due", "id")
+
+
+def consents_needing_young_person_renewal(
+    *, viewer: Membership, on: date | None = None
+) -> list[ConsentRecord]:
+    """Standing consents given by a parent for children who have since reached the end of
+    compulsory school age."""
+    on = on or _today()
+    consents = _standing(viewer).filter(
+        giver_kind=GiverKind.PARENT,
+        subject__date_of_birth__lte=latest_birth_date_past_compulsory_school_age(on),
+        parent_decides_because="",
+    )
+    return [consent for consent in consents if needs_young_person_renewal(consent, on)]
+
+
+def consents_for_review_at_twelve(
+    *, viewer: Membership, on: date | None = None
+) -> list[ConsentRecord]:
+    """Standing consents given by a parent before the child turned 12, when the partnership
+    reviews consent at 12 (ConsentSettings.review_at_twelve)."""
+    on = on or _today()
+    if not consent_settings().review_at_twelve:
+        return []
+    # Born at least 12 years ago (a day's margin for 29 February; the test below is exact).
+    born_by = on - relativedelta(years=AGE_OF_REVIEW) + timedelta(days=1)
+    consents = _standing(viewer).filter(
+        giver_kind=GiverKind.PARENT, subject__date_of_birth__lte=born_by
+    )
+    return [consent for consent in consents if due_review_at_twelve(consent, on)]
+
+
+# --- Subject access requests ---------------------------------------------------------------------
+
+
+def access_requests_for(
+    *, viewer: Membership, subject: DataSubject
+) -> QuerySet[SubjectAccessRequest]:
+    if not subject_is_visible_to(viewer, subject):
+        return SubjectAccessRequest.objects.none()
+    return SubjectAccessRequest.objects.filter(subject=subject).select_related("recorded_by__user")
