@@ -41,9 +41,29 @@ LONGEST_RETRY = timedelta(hours=6)
 # After this many failures in a row the mail server is taken to be down and the rest of the batch
 # waits for the next run untouched, instead of each timing out in turn.
 FAILURES_IN_A_ROW_TO_STOP = 3
+# Rows per INSERT when notices and emails go in bulk.
+BULK_ROWS = 500
+# The sweep claims and notifies this many reminders in one transaction: they commit together or
+# not at all. One transaction each cost a commit and some eight statements a reminder, over a
+# minute for a new partnership's backlog of ~5,000 (docs/performance.md, (f)).
+REMINDERS_PER_TRANSACTION = 100
 
 
 # --- Notices and the outbox --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Message:
+    """One notice for each of its recipients (and, with `email`, an email each), sent once per
+    recipient and `dedup_key`; what `notify()` takes as arguments."""
+
+    recipients: Sequence[Membership]
+    title: str
+    body: str
+    link: str
+    reason: str
+    dedup_key: str
+    email: bool = True
 
 
 def notify(
@@ -66,35 +86,54 @@ def notify(
     The number of queries does not grow with the recipients: an escalation goes to every IG
     officer of the partnership, and the reminder sweep sends many.
     """
+    message = Message(recipients, title, body, link, reason, dedup_key, email)
+    return notify_all([message])
+
+
+def notify_all(messages: Sequence[Message]) -> list[Notice]:
+    """`notify()` for several messages at once, in the same number of queries as for one: the
+    reminder sweep sends a new partnership's whole backlog, thousands of them."""
     tenant = get_active_tenant()
+    with transaction.atomic():
+        people = _active_recipients([m for message in messages for m in message.recipients], tenant)
+        notices: dict[tuple[int, str], Notice] = {}
+        for message in messages:
+            for_message = _notices(message, people, tenant)
+            for notice in for_message:
+                notices.setdefault((notice.recipient_id, notice.dedup_key), notice)
+        if not notices:
+            return []
+        created = _create_notices_once(list(notices.values()))
+        emailed = {message.dedup_key for message in messages if message.email}
+        _enqueue_notice_emails([n for n in created if n.dedup_key in emailed], tenant)
+    return created
+
+
+def _notices(message: Message, people: dict[int, Membership], tenant: Tenant) -> list[Notice]:
+    """The message's notice for each of its recipients who is active."""
     # A title built from long names (an agreement's, an organisation's) is shortened rather than
     # refused: a reminder that fails validation would be retried, and fail, at every sweep.
-    title = Truncator(title).chars(Notice._meta.get_field("title").max_length)
-    with transaction.atomic():
-        people = _active_recipients(recipients, tenant)
-        if not people:
-            return []
-        notices = [
-            Notice(
-                tenant=tenant,
-                recipient=membership,
-                title=title,
-                body=body,
-                link=link,
-                reason=reason,
-                dedup_key=dedup_key,
-            )
-            for membership in people
-        ]
+    title = Truncator(message.title).chars(Notice._meta.get_field("title").max_length)
+    notices = [
+        Notice(
+            tenant=tenant,
+            recipient=people[membership.pk],
+            title=title,
+            body=message.body,
+            link=message.link,
+            reason=message.reason,
+            dedup_key=message.dedup_key,
+        )
+        for membership in message.recipients
+        if membership.pk in people
+    ]
+    if notices:
         # The notices differ only in their recipient, which validation leaves to the database,
         # so checking one checks them all.
         notices[0].full_clean(
             exclude=["tenant", "recipient"], validate_unique=False, validate_constraints=False
         )
-        created = _create_notices_once(notices, dedup_key=dedup_key)
-        if email and created:
-            _enqueue_notice_emails(created, tenant)
-    return created
+    return notices
 
 
 def outbox_enqueue(*, to: str, subject: str, body: str, dedup_key: str) -> OutboxEmail:
@@ -118,26 +157,27 @@ def _outbox_email(*, to: str, subject: str, body: str, dedup_key: str) -> Outbox
     return email
 
 
-def _active_recipients(recipients: Sequence[Membership], tenant: Tenant) -> list[Membership]:
-    """The active ones among `recipients`, each once, their users loaded."""
+def _active_recipients(recipients: Sequence[Membership], tenant: Tenant) -> dict[int, Membership]:
+    """The active ones among `recipients`, by primary key, their users loaded."""
     for membership in recipients:
         if membership.tenant_id != tenant.pk:
             raise ValueError("Notices go only to members of the active partnership.")
-    # One query for the users the caller did not load with select_related("user"), rather than
-    # one per recipient; none when it did.
-    prefetch_related_objects(list(recipients), "user")
     unique: dict[int, Membership] = {}
     for membership in recipients:
         unique.setdefault(membership.pk, membership)
-    return [
-        membership
-        for membership in unique.values()
+    # One query for the users the caller did not load with select_related("user"), rather than
+    # one per recipient; none when it did.
+    prefetch_related_objects(list(unique.values()), "user")
+    return {
+        pk: membership
+        for pk, membership in unique.items()
         if membership.is_active and membership.user.is_active
-    ]
+    }
 
 
-def _create_notices_once(notices: list[Notice], *, dedup_key: str) -> list[Notice]:
-    """Insert the notices whose recipient has none with `dedup_key` yet; return those inserted.
+def _create_notices_once(notices: list[Notice]) -> list[Notice]:
+    """Insert the notices whose recipient has none with their dedup key yet; return those
+    inserted.
 
     One read and one insert for all of them. The unique constraint still decides: if a call
     racing this one inserted some of them between the read and the insert, the insert fails
@@ -145,23 +185,24 @@ def _create_notices_once(notices: list[Notice], *, dedup_key: str) -> list[Notic
     """
     have_it = set(
         Notice.objects.filter(
-            dedup_key=dedup_key, recipient_id__in=[notice.recipient_id for notice in notices]
-        ).values_list("recipient_id", flat=True)
+            dedup_key__in={notice.dedup_key for notice in notices},
+            recipient_id__in={notice.recipient_id for notice in notices},
+        ).values_list("recipient_id", "dedup_key")
     )
-    new = [notice for notice in notices if notice.recipient_id not in have_it]
+    new = [n for n in notices if (n.recipient_id, n.dedup_key) not in have_it]
     if not new:
         return []
     try:
         # A savepoint, so a lost race leaves the caller's transaction usable.
         with transaction.atomic():
-            Notice.objects.bulk_create(new)
+            Notice.objects.bulk_create(new, batch_size=BULK_ROWS)
     except IntegrityError:
         return [
             notice
             for notice in new
             if _create_once(
                 notice,
-                Notice.objects.filter(recipient_id=notice.recipient_id, dedup_key=dedup_key),
+                Notice.objects.filter(recipient_id=notice.recipient_id, dedup_key=notice.dedup_key),
             )[1]
         ]
     return new
@@ -175,18 +216,32 @@ def _enqueue_notice_emails(notices: list[Notice], tenant: Tenant) -> None:
     """
     template = get_template("notifications/email/notice.txt")
     site = getattr(settings, "SHAREWELL_SITE_URL", "").rstrip("/")
-    OutboxEmail.objects.bulk_create(
-        [
-            _outbox_email(
+    # The email says what the notice says, the same for each recipient (the template is given
+    # nothing about the recipient), so each message is written and checked once; the addresses
+    # come from the users' records, checked when those were saved.
+    written: dict[str, OutboxEmail] = {}
+    emails = []
+    for notice in notices:
+        first = written.get(notice.dedup_key)
+        if first is None:
+            first = written[notice.dedup_key] = _outbox_email(
                 to=notice.recipient.user.email,
                 subject=notice.title,
-                # Rendered for each notice: the template may use anything about its recipient.
                 body=template.render(_notice_email_context(notice, tenant, site)),
                 dedup_key=f"notice:{notice.public_id}",
             )
-            for notice in notices
-        ]
-    )
+            emails.append(first)
+        else:
+            emails.append(
+                OutboxEmail(
+                    tenant=tenant,
+                    to=notice.recipient.user.email,
+                    subject=first.subject,
+                    body=first.body,
+                    dedup_key=f"notice:{notice.public_id}",
+                )
+            )
+    OutboxEmail.objects.bulk_create(emails, batch_size=BULK_ROWS)
 
 
 def _create_once(instance: M, existing: models.QuerySet) -> tuple[M, bool]:
@@ -210,8 +265,10 @@ def _create_once(instance: M, existing: models.QuerySet) -> tuple[M, bool]:
 
 def _notice_email_context(notice: Notice, tenant: Tenant, site: str) -> dict:
     return {
-        "notice": notice,
-        "tenant": tenant,
+        "title": notice.title,
+        "body": notice.body,
+        "reason": notice.reason,
+        "tenant_name": tenant.name,
         "url": f"{site}{notice.link}" if notice.link else "",
         "service_name": settings.SHAREWELL_SERVICE_NAME,
     }
@@ -320,10 +377,10 @@ def reminders_sweep(*, now: datetime) -> SweepReport:
 
     For each registered source: ask it for the reminders due by then, add any new ones to the
     ledger, select the ledger rows in the window that are not sent (so a missed run catches up),
-    and for each claim the row (sent_at null → now) and notify in one transaction. A run killed
-    halfway leaves every row either claimed with its notices written, or untouched for the next
-    run; a second run finds nothing unsent. The notices' dedup key is the ledger row's id, so even
-    a row somehow claimed twice notifies once.
+    and claim the rows (sent_at null → now) and notify, `REMINDERS_PER_TRANSACTION` rows to a
+    transaction. A run killed halfway leaves every row either claimed with its notices written, or
+    untouched for the next run; a second run finds nothing unsent. The notices' dedup key is the
+    ledger row's id, so even a row somehow claimed twice notifies once.
     """
     tenant = get_active_tenant()
     report = SweepReport()
@@ -361,37 +418,58 @@ def _sweep_source(
         ],
         ignore_conflicts=True,
     )
-    pending = list(
-        Reminder.objects.filter(source=source.name, sent_at__isnull=True, due_at__lte=until)
-    )
-    for row in pending:
-        reminder = wanted.get((row.object_id, row.kind, row.due_at))
-        if reminder is None:
-            # The source no longer yields it: what it was about has been dealt with.
-            continue
-        try:
-            with transaction.atomic():
-                claimed = Reminder.objects.filter(pk=row.pk, sent_at__isnull=True).update(
-                    sent_at=now
-                )
-                if claimed != 1:
-                    continue  # Another sweep sent it.
-                notify(
-                    recipients=list(reminder.recipients),
-                    title=reminder.title,
-                    body=reminder.body,
-                    link=reminder.link,
-                    reason=reminder.reason,
-                    dedup_key=f"reminder:{row.public_id}",
-                )
-            report.sent += 1
-        except Exception as exc:
-            # The claim rolled back with the notices: the row stays due for the next sweep.
-            report.failed += 1
-            logger.error(
-                "Reminder %s (%s, %s) not sent: %s",
-                row.public_id,
-                source.name,
-                row.kind,
-                type(exc).__name__,
+    pending = Reminder.objects.filter(source=source.name, sent_at__isnull=True, due_at__lte=until)
+    # A row the source no longer yields is left unsent: what it was about has been dealt with.
+    due = [
+        (row, wanted[key])
+        for row in pending
+        if (key := (row.object_id, row.kind, row.due_at)) in wanted
+    ]
+    for start in range(0, len(due), REMINDERS_PER_TRANSACTION):
+        _send_reminders(due[start : start + REMINDERS_PER_TRANSACTION], now=now, report=report)
+
+
+def _send_reminders(
+    chunk: list[tuple[Reminder, DueReminder]], *, now: datetime, report: SweepReport
+) -> None:
+    """Claim each row (sent_at null → now) and notify, all in one transaction."""
+    try:
+        with transaction.atomic():
+            claimed = [
+                (row, reminder)
+                for row, reminder in chunk
+                if Reminder.objects.filter(pk=row.pk, sent_at__isnull=True).update(sent_at=now)
+                == 1  # Otherwise another sweep sent it.
+            ]
+            notify_all(
+                [
+                    Message(
+                        recipients=list(reminder.recipients),
+                        title=reminder.title,
+                        body=reminder.body,
+                        link=reminder.link,
+                        reason=reminder.reason,
+                        dedup_key=f"reminder:{row.public_id}",
+                    )
+                    for row, reminder in claimed
+                ]
             )
+    except Exception as exc:
+        # The claims rolled back with the notices: the rows stay due for the next sweep.
+        if len(chunk) > 1:
+            # One reminder that cannot be sent (a source's stray recipient) must not hold back
+            # the others of its chunk: each goes again on its own.
+            for one in chunk:
+                _send_reminders([one], now=now, report=report)
+            return
+        row = chunk[0][0]
+        report.failed += 1
+        logger.error(
+            "Reminder %s (%s, %s) not sent: %s",
+            row.public_id,
+            row.source,
+            row.kind,
+            type(exc).__name__,
+        )
+        return
+    report.sent += len(claimed)

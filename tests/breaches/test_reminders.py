@@ -212,19 +212,21 @@ def test_a_sweep_killed_mid_run_then_run_again_sends_each_reminder_once(
     class Killed(BaseException):
         """The worker dies: no except clause runs; only the open transaction rolls back."""
 
-    real_notify = notification_services.notify
+    # One reminder to a transaction, so the worker dies between the first and the second.
+    monkeypatch.setattr(notification_services, "REMINDERS_PER_TRANSACTION", 1)
+    real_notify_all = notification_services.notify_all
     calls = []
 
-    def notify_then_die_on_the_second(**kwargs):
-        calls.append(kwargs["dedup_key"])
+    def notify_then_die_on_the_second(messages):
+        calls.append([message.dedup_key for message in messages])
         if len(calls) == 2:
             raise Killed
-        return real_notify(**kwargs)
+        return real_notify_all(messages)
 
     # Monday 4 January 2027, first sweep in a fortnight: partners notified overdue and escalated,
     # and the report due in two working days.
     with monkeypatch.context() as patch:
-        patch.setattr(notification_services, "notify", notify_then_die_on_the_second)
+        patch.setattr(notification_services, "notify_all", notify_then_die_on_the_second)
         with pytest.raises(Killed):
             sweep(london(2027, 1, 4, 8, 0))
     assert reminders().count() == 1

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from notifications.models import Notice, OutboxEmail
 from notifications.reminders import DueReminder
-from notifications.services import notify, reminders_sweep
+from notifications.services import Message, notify, notify_all, reminders_sweep
 from partners.models import Membership
 from partners.roles import Role
 from partners.tenancy import activate
@@ -149,6 +149,54 @@ def test_an_invalid_notice_to_many_is_refused_whole(in_tenant):
 
     assert not Notice.objects.exists()
     assert not OutboxEmail.objects.exists()
+
+
+def message(recipients, key, subject):
+    return Message(
+        recipients=recipients,
+        title=f"Overdue: {subject}",
+        body=f"The deadline for {subject} has passed.",
+        link="/breaches/",
+        reason="You are an IG officer of the partnership.",
+        dedup_key=key,
+    )
+
+
+@pytest.mark.django_db
+def test_several_messages_at_once_take_as_many_queries_as_one(in_tenant):
+    people = officers(in_tenant, 3)
+
+    with CaptureQueriesContext(connection) as for_one:
+        notify_all([message(people, "one", "the first breach")])
+    # Read again, as a caller would: their users not loaded, as for the first call.
+    again = officers_again(people)
+    with CaptureQueriesContext(connection) as for_five:
+        created = notify_all([message(again, f"five:{n}", f"breach number {n}") for n in range(5)])
+
+    assert len(for_one.captured_queries) == len(for_five.captured_queries)
+    assert len(created) == 15
+    # Each recipient's email says what its own message says.
+    for n in range(5):
+        emails = OutboxEmail.objects.filter(subject=f"Overdue: breach number {n}")
+        assert sorted(email.to for email in emails) == sorted(m.user.email for m in people)
+        for email in emails:
+            assert f"The deadline for breach number {n} has passed." in email.body
+            assert f"breach number {(n + 1) % 5} " not in email.body
+
+
+@pytest.mark.django_db
+def test_messages_at_once_are_each_sent_once_per_recipient(in_tenant):
+    people = officers(in_tenant, 4)
+    notify_all([message(people[:2], "a", "a breach")])
+
+    created = notify_all(
+        [message(people, "a", "a breach"), message(people[1:], "b", "another breach")]
+    )
+
+    assert sorted((n.dedup_key, n.recipient_id) for n in created) == sorted(
+        [("a", people[2].pk), ("a", people[3].pk)] + [("b", m.pk) for m in people[1:]]
+    )
+    assert Notice.objects.count() == OutboxEmail.objects.count() == 7
 
 
 @pytest.mark.django_db

@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connections
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 
 from notifications import services
 from notifications.models import Notice, OutboxEmail, Reminder
@@ -40,6 +41,11 @@ def review_due(membership, due_at, *, object_id=None, kind="review_due"):
         link=f"/agreements/{object_id}/",
         reason="You are the IG officer of the partnership.",
     )
+
+
+def review_due_to(memberships, due_at):
+    reminder = review_due(memberships[0], due_at)
+    return DueReminder(**{**reminder.__dict__, "recipients": memberships})
 
 
 def sweep_at(when):
@@ -112,31 +118,79 @@ def test_a_sweep_killed_mid_run_then_run_again_sends_each_notice_once(
     reminder_source.planned = [
         review_due(officer, MONDAY_9AM + timedelta(minutes=minute)) for minute in range(3)
     ]
-    real_notify = services.notify
+    # Two reminders to a transaction: the first two go together, then the third.
+    monkeypatch.setattr(services, "REMINDERS_PER_TRANSACTION", 2)
+    real_notify_all = services.notify_all
     calls = []
 
-    def notify_then_die_on_the_second(**kwargs):
-        calls.append(kwargs["dedup_key"])
+    def notify_then_die_on_the_second(messages):
+        calls.append([message.dedup_key for message in messages])
         if len(calls) == 2:
-            # The second reminder's row is claimed (sent_at set) when this runs.
-            assert Reminder.objects.filter(sent_at__isnull=False).count() == 2
+            # The third reminder's row is claimed (sent_at set) when this runs.
+            assert Reminder.objects.filter(sent_at__isnull=False).count() == 3
             raise Killed
-        return real_notify(**kwargs)
+        return real_notify_all(messages)
 
     with monkeypatch.context() as patch:
-        patch.setattr(services, "notify", notify_then_die_on_the_second)
+        patch.setattr(services, "notify_all", notify_then_die_on_the_second)
         with pytest.raises(Killed):
             sweep_at(MONDAY_9AM + timedelta(hours=1))
 
-    assert notices().count() == 1
-    # The dying claim rolled back with its transaction; the third was never reached.
-    assert Reminder.objects.cross_tenant().filter(sent_at__isnull=True).count() == 2
+    assert [len(keys) for keys in calls] == [2, 1]
+    # The first transaction committed both its reminders; the dying claim rolled back with it.
+    assert notices().count() == 2
+    assert Reminder.objects.cross_tenant().filter(sent_at__isnull=True).count() == 1
 
-    assert sweep_at(MONDAY_9AM + timedelta(hours=1, minutes=15)) == {"sent": 2, "failed": 0}
+    assert sweep_at(MONDAY_9AM + timedelta(hours=1, minutes=15)) == {"sent": 1, "failed": 0}
     assert sweep_at(MONDAY_9AM + timedelta(hours=1, minutes=30)) == {"sent": 0, "failed": 0}
     assert notices().count() == 3
     assert OutboxEmail.objects.cross_tenant().count() == 3
     assert len({n.dedup_key for n in notices()}) == 3
+
+
+@pytest.mark.django_db
+def test_one_reminder_that_cannot_be_sent_does_not_hold_back_the_others(
+    partnership, other_partnership
+):
+    officer = partnership.member("ig_officer")
+    good = [review_due(officer, MONDAY_9AM + timedelta(minutes=minute)) for minute in range(4)]
+    # A buggy source hands the Haringey officer one of them, in the same transaction as the rest.
+    stray = review_due(other_partnership.member("ig_officer"), MONDAY_9AM + timedelta(minutes=2))
+
+    def buggy(*, tenant, until):
+        return [*good[:2], stray, *good[2:]] if tenant == partnership.tenant else []
+
+    register_reminder_source("tests.buggy", buggy)
+    try:
+        assert sweep_at(MONDAY_9AM + timedelta(hours=1)) == {"sent": 4, "failed": 1}
+        assert sweep_at(MONDAY_9AM + timedelta(hours=2)) == {"sent": 0, "failed": 1}
+    finally:
+        unregister_reminder_source("tests.buggy")
+    assert notices().count() == 4
+    assert {notice.recipient for notice in notices()} == {officer}
+    assert Reminder.objects.cross_tenant().filter(sent_at__isnull=True).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_sweep_costs_one_claim_per_reminder_and_a_few_statements_per_transaction(
+    partnership, reminder_source
+):
+    officer, manager = partnership.member("ig_officer"), partnership.member("manager")
+
+    def statements_to_send(how_many, start):
+        reminder_source.planned = [
+            review_due_to([officer, manager], start + timedelta(minutes=minute))
+            for minute in range(how_many)
+        ]
+        with activate(partnership.tenant), CaptureQueriesContext(connection) as queries:
+            assert reminders_sweep(now=start + timedelta(hours=1)).sent == how_many
+        return len(queries.captured_queries)
+
+    two = statements_to_send(2, MONDAY_9AM)
+    twelve = statements_to_send(12, MONDAY_9AM + timedelta(days=1))
+    assert twelve - two == 10  # each further reminder: its claim, nothing more
+    assert notices().count() == 28
+    assert OutboxEmail.objects.cross_tenant().count() == 28
 
 
 @pytest.mark.django_db
