@@ -28,7 +28,7 @@ from sharing_log.api.serializers import (
     DecisionSerializer,
     SupersedeInSerializer,
 )
-from sharing_log.api.summaries import summary_representation
+from sharing_log.api.summaries import summary_representations
 from sharing_log.audit import audit_decision
 from sharing_log.choices import Basis, Outcome
 from sharing_log.models import DecisionRecipient, SharingDecision
@@ -228,7 +228,7 @@ class DecisionViewSet(TenantViewSet):
             "next": self._link(after=page.next_after) if page.next_after else None,
             "previous": self._link(before=page.prev_before) if page.prev_before else None,
             # Plain rows written as DecisionSummarySerializer writes them (the schema's).
-            "results": [summary_representation(row) for row in page.decisions],
+            "results": summary_representations(page.decisions),
         }
         return Response(body)
 
@@ -260,7 +260,7 @@ class DecisionViewSet(TenantViewSet):
             ) from None
         rows = decision_summaries([decision.pk for decision in decisions])
         return Response(
-            {"results": [summary_representation(row) for row in rows]},
+            {"results": summary_representations(rows)},
             status=status.HTTP_201_CREATED,
         )
 

@@ -1,8 +1,9 @@
 """Reads of the sharing decision log. Every list starts from `decisions_visible_to`
 (sharing_log/access.py), so need-to-know holds everywhere.
 
-`log` pages the log (keyset, no counts); `decisions` reads about one decision and the override
-queue; `export` streams the log as a spreadsheet; `notices` reads inaccuracy notices.
+`log` pages the log (keyset, no counts); `summaries` reads an API page's rows; `decisions` reads
+about one decision and the override queue; `export` streams the log as a spreadsheet; `notices`
+reads inaccuracy notices.
 """
 
 from sharing_log.access import (
@@ -26,12 +27,10 @@ from sharing_log.selectors.log import (
     LIST_DEFERRED,
     MAX_PAGE_SIZE,
     PAGE_SIZE,
-    SUMMARY_RELATIONS,
     DecisionFilters,
     DecisionPage,
     decision_instances,
     decision_log,
-    decision_summaries,
     decision_table_rows,
 )
 from sharing_log.selectors.notices import (
@@ -39,6 +38,7 @@ from sharing_log.selectors.notices import (
     notices_to_acknowledge,
     notices_unacknowledged,
 )
+from sharing_log.selectors.summaries import SUMMARY_RELATIONS, decision_summaries
 
 __all__ = [
     "EXPORT_HEADER",

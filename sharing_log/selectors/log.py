@@ -17,7 +17,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import F, Prefetch, Q, QuerySet, UUIDField
+from django.db.models import Prefetch, Q, QuerySet, UUIDField
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
@@ -30,7 +30,7 @@ from sharing_log.access import (
     decisions_visible_to,
     is_current,
 )
-from sharing_log.models import DecisionRecipient, OverrideApproval, SharingDecision
+from sharing_log.models import DecisionRecipient, SharingDecision
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -340,50 +340,3 @@ def decision_log(
         prev_before = first if more else None
     found = rows([pk for pk, _ in keys]) if keys else []
     return DecisionPage(decisions=found, next_after=next_after, prev_before=prev_before)
-
-
-# What the API's rows read of a decision: its own columns but those a list does not show, and
-# the public id of each row it points to.
-SUMMARY_FIELDS = tuple(
-    field.name
-    for field in SharingDecision._meta.concrete_fields
-    if not field.is_relation and field.name not in (*LIST_DEFERRED, "updated_at")
-)
-SUMMARY_RELATIONS = tuple(
-    field.name
-    for field in SharingDecision._meta.concrete_fields
-    if field.is_relation and field.name != "tenant"
-)
-RECIPIENT_VALUES = ("organisation", "organisation_name", "person_name", "person_role")
-
-
-def decision_summaries(keys: Sequence[int]) -> list[dict]:
-    """The rows of a page as plain values, in `keys` order: the decision's own fields, the
-    public ids of the rows it points to (`<field>_public_id`), its `recipients` (the
-    organisation as its public id) and its `approval` (or None). Three queries and no model
-    instances: building fifty decisions, their recipients and the recipients' organisations
-    was a third of an API page's time (docs/performance.md)."""
-    related = {f"{name}_public_id": _public_id(name) for name in SUMMARY_RELATIONS}
-    related["superseded_by_public_id"] = _public_id("superseded_by", related_field="supersedes")
-    found = {
-        row["id"]: {**row, "recipients": [], "approval": None}
-        for row in SharingDecision.objects.filter(pk__in=keys).values(*SUMMARY_FIELDS, **related)
-    }
-    recipients = (
-        DecisionRecipient.objects.filter(decision_id__in=keys)
-        .order_by("id")
-        .values_list("decision_id", "organisation__public_id", *RECIPIENT_VALUES[1:])
-    )
-    for decision_id, *values in recipients:
-        found[decision_id]["recipients"].append(dict(zip(RECIPIENT_VALUES, values, strict=True)))
-    approvals = OverrideApproval.objects.filter(decision_id__in=keys).values(
-        "decision_id",
-        "outcome",
-        "reasons",
-        "decided_at",
-        "retrospective",
-        manager_public_id=F("manager__public_id"),
-    )
-    for approval in approvals:
-        found[approval.pop("decision_id")]["approval"] = approval
-    return _in_key_order(found, keys)

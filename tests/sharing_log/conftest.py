@@ -142,3 +142,47 @@ def police_request(log: LogWorld, subject, **changes) -> dict:
 
 def some_days_ago(days: int) -> dt.date:
     return today() - dt.timedelta(days=days)
+
+
+def every_kind_of_decision(log, subject) -> None:
+    """Six decisions, one of each kind a row of the log can be: on consent (a consent, a scope
+    and an agreement), an override approved, one pending, a public-interest share to a
+    non-partner superseded by its correction, and a decision not to share about no one child."""
+    parent_consent(log.world, log.senco, subject)
+    record(log, log.senco, subject)  # on consent: a consent, a scope and an agreement
+    police = record(log, log.senco, subject, **police_request(log, subject))
+    services.override_decide(
+        actor=log.school_manager, decision=police, outcome="approved", reasons="In order."
+    )
+    record(log, log.senco, subject, **police_request(log, subject))  # pending, no approval
+    older = record(
+        log,
+        log.senco,
+        subject,
+        basis=Basis.PUBLIC_INTEREST,
+        consent_scope=None,
+        special_categories=["health"],
+        recipients=[RecipientSpec(organisation_name="Riverside GP", person_name="Dr Shah")],
+        immediate_risk=True,
+        override_reasons="The child is at risk today.",
+        override_evidence="The call this morning.",
+        third_parties_informed="None yet.",
+    )
+    services.decision_supersede(
+        actor=log.senco,
+        decision=older,
+        draft=draft(log, subject, basis=Basis.PUBLIC_INTEREST, consent_scope=None),
+        reason="The plan was not sent after all.",
+    )
+    record(
+        log,
+        log.senco,
+        None,
+        outcome=Outcome.NOT_SHARE,
+        basis="",
+        consent_scope=None,
+        will_reconsider=True,
+        reconsider_on=today() + dt.timedelta(days=30),
+        method="",
+        channel="",
+    )

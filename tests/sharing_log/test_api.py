@@ -9,6 +9,7 @@ import json
 import uuid
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.renderers import JSONRenderer
@@ -18,21 +19,20 @@ from partners.security.models import AccessEvent
 from partners.tenancy import activate
 from sharing_log import services
 from sharing_log.api.serializers import DecisionSummarySerializer
-from sharing_log.choices import Basis, Outcome
+from sharing_log.choices import Basis
 from sharing_log.models import SharingDecision
 from sharing_log.selectors import DecisionFilters, decision_log
-from sharing_log.services import MAX_BATCH, RecipientSpec
+from sharing_log.services import MAX_BATCH
 from sharing_log.verification import chain_verify
 from tests.consent.conftest import born, open_record
 from tests.factories import MembershipFactory
 from tests.isolation import assert_tenant_isolated
 from tests.sharing_log.conftest import (
     ALL_YES,
-    draft,
+    every_kind_of_decision,
     parent_consent,
     police_request,
     record,
-    today,
 )
 
 
@@ -159,47 +159,16 @@ def test_the_log_filters_and_pages_with_cursors(log, child, api):
     assert bad.status_code == 400
 
 
-def test_the_logs_rows_are_what_the_decision_serializer_writes(log, child, api):
+@pytest.mark.parametrize("season", ["winter", "summer"])
+def test_the_logs_rows_are_what_the_decision_serializer_writes(log, child, api, season):
     """The list writes plain rows itself (for speed); each must be exactly what the schema's
-    DecisionSummarySerializer writes for the same decision, for every kind of row."""
-    parent_consent(log.world, log.senco, child)
-    record(log, log.senco, child)  # on consent: a consent, a scope and an agreement
-    police = record(log, log.senco, child, **police_request(log, child))
-    services.override_decide(
-        actor=log.school_manager, decision=police, outcome="approved", reasons="In order."
-    )
-    record(log, log.senco, child, **police_request(log, child))  # pending, no approval
-    older = record(
-        log,
-        log.senco,
-        child,
-        basis=Basis.PUBLIC_INTEREST,
-        consent_scope=None,
-        special_categories=["health"],
-        recipients=[RecipientSpec(organisation_name="Riverside GP", person_name="Dr Shah")],
-        immediate_risk=True,
-        override_reasons="The child is at risk today.",
-        override_evidence="The call this morning.",
-        third_parties_informed="None yet.",
-    )
-    services.decision_supersede(
-        actor=log.senco,
-        decision=older,
-        draft=draft(log, child, basis=Basis.PUBLIC_INTEREST, consent_scope=None),
-        reason="The plan was not sent after all.",
-    )
-    record(
-        log,
-        log.senco,
-        None,
-        outcome=Outcome.NOT_SHARE,
-        basis="",
-        consent_scope=None,
-        will_reconsider=True,
-        reconsider_on=today() + dt.timedelta(days=30),
-        method="",
-        channel="",
-    )
+    DecisionSummarySerializer writes for the same decision, for every kind of row, in GMT and
+    in British Summer Time."""
+    if season == "summer":
+        with time_machine.travel(dt.datetime(2027, 7, 14, 10, 30, tzinfo=dt.UTC), tick=False):
+            every_kind_of_decision(log, child)
+    else:
+        every_kind_of_decision(log, child)
 
     response = api(log.officer).get("/api/decisions/", {"current": "false"})
 
@@ -214,6 +183,8 @@ def test_the_logs_rows_are_what_the_decision_serializer_writes(log, child, api):
     assert rows == expected
     assert [list(row) for row in rows] == [list(row) for row in expected]  # the keys' order too
     assert {row["override_status"] for row in rows} >= {"approved", "pending", "none"}
+    offset = "+01:00" if season == "summer" else "Z"
+    assert all(row["decided_at"].endswith(offset) for row in rows)
 
 
 def test_a_batch_is_recorded_in_order_and_chained(log, child, api):
