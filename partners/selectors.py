@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from uuid import UUID
@@ -425,22 +426,27 @@ def _changes(model, old, new, related_names) -> tuple[FieldChange, ...]:
         changes.append(
             FieldChange(
                 label=capfirst(field.verbose_name),
-                old=_readable(field, before, related_names),
-                new=_readable(field, after, related_names),
+                old=readable_value(field, before, related_names.get(field.name, {})),
+                new=readable_value(field, after, related_names.get(field.name, {})),
             )
         )
     return tuple(changes)
 
 
-def _readable(field, value, related_names) -> str:
+def readable_value(field, value, names: Mapping[int, str]) -> str:
+    """A value of a history row as its reader sees it: a choice's label, Yes or No, a long date
+    (and time, in the partnership's zone), and for a foreign key the name in `names` (the rows
+    that `field` may point to, by id)."""
     if value is None or value == "":
         return "Not set"
     if field.is_relation:
-        return related_names.get(field.name, {}).get(value, "Another record")
+        return names.get(value, "Another record")
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "j F Y, H:i")
     if isinstance(value, date):
         return date_format(value, "j F Y")
     return str(value)

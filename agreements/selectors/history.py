@@ -9,12 +9,11 @@ per kind of record and one per kind of name (organisations, agreements, legal ba
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.text import capfirst
 
 from agreements.choices import AgreementAction
@@ -35,7 +34,7 @@ from agreements.models import (
     Term,
 )
 from partners.models import Organisation
-from partners.selectors import FieldChange, HistoryEntry
+from partners.selectors import FieldChange, HistoryEntry, readable_value
 
 # The lists of content in the order the agreement page shows them, with their headings.
 CONTENT_MODELS = (
@@ -133,22 +132,6 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _readable(field, value, names: _Names) -> str:
-    if value is None or value == "":
-        return "Not set"
-    if field.is_relation:
-        return names.for_field(field.name).get(value, "Another record")
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, datetime):
-        return date_format(timezone.localtime(value), "j F Y, H:i")
-    if isinstance(value, date):
-        return date_format(value, "j F Y")
-    return str(value)
-
-
 def _changes(model, old, new, names: _Names, prefix: str = "") -> tuple[FieldChange, ...]:
     """The fields that differ between two rows (either may be None: added or removed)."""
     changes = []
@@ -164,8 +147,8 @@ def _changes(model, old, new, names: _Names, prefix: str = "") -> tuple[FieldCha
         changes.append(
             FieldChange(
                 label=f"{prefix}{capfirst(field.verbose_name)}",
-                old=_readable(field, before, names),
-                new=_readable(field, after, names),
+                old=readable_value(field, before, names.for_field(field.name)),
+                new=readable_value(field, after, names.for_field(field.name)),
             )
         )
     return tuple(changes)
