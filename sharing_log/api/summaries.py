@@ -38,10 +38,6 @@ def _time(name: str):
     return lambda row, zone: _iso(row[name], zone)
 
 
-def _as_stored(name: str):
-    return lambda row, zone: row[name]
-
-
 def _listed(name: str):
     return lambda row, zone: list(row[name])
 
@@ -74,7 +70,8 @@ _RELATED_IDS = {*SUMMARY_RELATIONS, "superseded_by"}
 
 
 def _writer(name: str):
-    """How DecisionSummarySerializer writes the field `name` of a `decision_summaries` row."""
+    """How DecisionSummarySerializer writes the field `name` of a `decision_summaries` row, or
+    None for a field it writes as it is stored."""
     special = {
         "id": lambda row, zone: str(row["public_id"]),
         "reconsider_on": lambda row, zone: (
@@ -92,7 +89,7 @@ def _writer(name: str):
         return _listed(name)
     if name in _RELATED_IDS:
         return _public_id(name)
-    return _as_stored(name)
+    return None  # written as it is stored
 
 
 # Worked out once, not for each field of each row: fifty rows of forty fields each.
@@ -104,4 +101,7 @@ def summary_representations(rows: list[dict]) -> list[dict]:
     decisions (tests/sharing_log/test_api.py compares the two). Fifty rows through the
     serializer's fields were ~2,500 field calls, a third of an API page's time."""
     zone = timezone.get_current_timezone()
-    return [{name: write(row, zone) for name, write in _SUMMARY_WRITERS} for row in rows]
+    return [
+        {name: row[name] if write is None else write(row, zone) for name, write in _SUMMARY_WRITERS}
+        for row in rows
+    ]

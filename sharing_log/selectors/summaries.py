@@ -141,6 +141,7 @@ def _recipients_sql() -> str:
 Converter = Callable[[Any], Any]
 
 
+@cache
 def _converters(columns) -> list[tuple[int, list]]:
     """For each column that needs any, the converters the ORM applies to a value of its field:
     the backend's (SQLite's text as datetimes, UUIDs, booleans), then the field's own
