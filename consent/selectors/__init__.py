@@ -6,6 +6,7 @@ and subject access requests; `check` answers the consent check.
 """
 
 from consent.access import subject_get_for, subjects_visible_to
+from consent.selectors._common import consent_settings
 from consent.selectors.check import (
     CHECK_ORDER,
     CHECK_PREFETCH,
@@ -17,7 +18,6 @@ from consent.selectors.check import (
 )
 from consent.selectors.children import (
     PossibleDuplicates,
-    consent_settings,
     lead_professional,
     names_are_similar,
     subject_find,

@@ -19,8 +19,7 @@ from consent.models import (
     ConsentRecord,
     DataSubject,
 )
-from consent.selectors._common import _today
-from consent.selectors.children import consent_settings
+from consent.selectors._common import _today, consent_settings
 from consent.selectors.records import due_review_at_twelve, needs_young_person_renewal
 from partners.models import Organisation
 from partners.reminders import long_date

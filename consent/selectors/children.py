@@ -16,7 +16,6 @@ from consent.access import (
     subjects_visible_to,
 )
 from consent.models import (
-    ConsentSettings,
     DataSubject,
     TeamMember,
 )
@@ -29,11 +28,6 @@ from consent.validators import (
 from partners.models import Membership
 
 # --- Settings ------------------------------------------------------------------------------------
-
-
-def consent_settings() -> ConsentSettings:
-    """The active partnership's consent settings (the defaults, unsaved, if it has none)."""
-    return ConsentSettings.objects.first() or ConsentSettings(review_months=12)
 
 
 # --- Finding a child -----------------------------------------------------------------------------

@@ -37,8 +37,7 @@ from consent.models import (
     DataSubject,
     SubjectAccessRequest,
 )
-from consent.selectors._common import _today
-from consent.selectors.children import consent_settings
+from consent.selectors._common import _today, consent_settings
 from partners.models import Membership
 
 # --- Consent records -----------------------------------------------------------------------------
