@@ -98,16 +98,20 @@ def _decision_columns() -> tuple[tuple[str, str, Field], ...]:
     return tuple(columns)
 
 
+def _left_join(model, alias: str, column: str, other: str) -> str:
+    """LEFT JOIN `model` as `alias` on its `column` equal to `other` (an aliased column)."""
+    return f"LEFT JOIN {_q(model._meta.db_table)} {alias} ON {alias}.{_q(column)} = {other}"
+
+
 @cache
 def _decisions_sql() -> str:
     approval = OverrideApproval._meta
     selected = ", ".join(sql for _, sql, _ in _decision_columns())
+    decision, manager = approval.get_field("decision").column, approval.get_field("manager").column
     return (
         f"SELECT {selected} FROM {_q(SharingDecision._meta.db_table)} d "  # noqa: S608
-        f"LEFT JOIN {_q(approval.db_table)} a ON a.{_q(approval.get_field('decision').column)} "
-        f"= d.{_q('id')} "
-        f"LEFT JOIN {_q(Membership._meta.db_table)} m "
-        f"ON m.{_q('id')} = a.{_q(approval.get_field('manager').column)} "
+        f"{_left_join(OverrideApproval, 'a', decision, 'd.' + _q('id'))} "
+        f"{_left_join(Membership, 'm', 'id', 'a.' + _q(manager))} "
         f"WHERE d.{_q('tenant_id')} = %s AND d.{_q('id')} IN ({{ids}})"
     )
 
@@ -129,10 +133,10 @@ def _recipient_columns() -> tuple[tuple[str, str, Field], ...]:
 def _recipients_sql() -> str:
     recipient = DecisionRecipient._meta
     selected = ", ".join(sql for _, sql, _ in _recipient_columns())
+    organisation = "r." + _q(recipient.get_field("organisation").column)
     return (
         f"SELECT {selected} FROM {_q(recipient.db_table)} r "  # noqa: S608
-        f"LEFT JOIN {_q(Organisation._meta.db_table)} o "
-        f"ON o.{_q('id')} = r.{_q(recipient.get_field('organisation').column)} "
+        f"{_left_join(Organisation, 'o', 'id', organisation)} "
         f"WHERE r.{_q('tenant_id')} = %s AND r.{_q('decision_id')} IN ({{ids}}) "
         f"ORDER BY r.{_q('id')}"
     )
