@@ -134,34 +134,34 @@ LIST_DEFERRED = (
 )
 
 
-def _public_id(field: str, related_field: str = "id") -> RawSQL:
-    """The public id of the row a decision's `field` points to (or, with `related_field`, of the
-    row whose `related_field` points to the decision), as a scalar subquery.
+def public_id_sql(model, column: str, outer: str) -> str:
+    """SQL for the public id of the `model` row whose `column` equals `outer` (a column of the
+    query around it, already quoted), to be used as a scalar subquery.
 
     Written out rather than built with Subquery(OuterRef(...)): joined instead, the page's query
     was a join of twelve relations that PostgreSQL took ~95 ms to plan and 2 ms to run; as ORM
     subqueries, compiling the seven of them cost Django ~9 ms a page (docs/performance.md).
-    Only names from the models' metadata go in the SQL; the outer table is the log's own, which
-    Django leaves unaliased."""
+    Only names from the models' metadata go in the SQL, quoted; no value from outside."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    where = f"inner_row.{quote(column)} = {outer}"
+    return f"SELECT inner_row.{quote('public_id')} FROM {table} inner_row WHERE {where}"  # noqa: S608
+
+
+def _public_id(field: str, related_field: str = "id") -> RawSQL:
+    """The public id of the row a decision's `field` points to (or, with `related_field`, of the
+    row whose `related_field` points to the decision), as a scalar subquery. The outer table is
+    the log's own, which Django leaves unaliased."""
     log = SharingDecision._meta
     quote = connection.ops.quote_name
     if related_field == "id":
         target = log.get_field(field)
-        table, column = target.related_model._meta.db_table, target.column
-        condition = f"inner_row.{quote('id')} = {quote(log.db_table)}.{quote(column)}"
+        outer = f"{quote(log.db_table)}.{quote(target.column)}"
+        sql = public_id_sql(target.related_model, "id", outer)
     else:
-        table = log.db_table
-        condition = (
-            f"inner_row.{quote(log.get_field(related_field).column)} = "
-            f"{quote(log.db_table)}.{quote('id')}"
-        )
-    # Names from the models' metadata, quoted; no value from outside.
-    sql = f"SELECT inner_row.{quote('public_id')} FROM {quote(table)} inner_row WHERE {condition}"  # noqa: S608
-    return RawSQL(  # noqa: S611
-        sql,
-        (),
-        output_field=UUIDField(),
-    )
+        outer = f"{quote(log.db_table)}.{quote('id')}"
+        sql = public_id_sql(SharingDecision, log.get_field(related_field).column, outer)
+    return RawSQL(sql, (), output_field=UUIDField())  # noqa: S611
 
 
 def with_details(decisions: QuerySet) -> QuerySet:

@@ -24,7 +24,7 @@ from django.db.models import Field
 from partners.models import Membership, Organisation
 from partners.tenancy import get_active_tenant
 from sharing_log.models import DecisionRecipient, OverrideApproval, SharingDecision
-from sharing_log.selectors.log import LIST_DEFERRED
+from sharing_log.selectors.log import LIST_DEFERRED, public_id_sql
 
 # What the API's rows read of a decision: its own columns but those a list does not show, and
 # the public id of each row it points to.
@@ -51,12 +51,8 @@ def _field(model, name: str) -> Field:
 
 
 def _public_id_from(model, column: str, outer_column: str) -> str:
-    """The public id of the `model` row whose `column` equals the decision's `outer_column`, as
-    a scalar subquery (joined, twelve relations took PostgreSQL longer to plan than to run)."""
-    table = _q(model._meta.db_table)
-    # Names from the models' metadata, quoted; no value from outside.
-    where = f"x.{_q(column)} = d.{_q(outer_column)}"
-    return f"(SELECT x.{_q('public_id')} FROM {table} x WHERE {where})"  # noqa: S608
+    """The public id of the `model` row whose `column` equals the decision's `outer_column`."""
+    return f"({public_id_sql(model, column, 'd.' + _q(outer_column))})"
 
 
 @cache
