@@ -98,8 +98,7 @@ def notify_all(messages: Sequence[Message]) -> list[Notice]:
         people = _active_recipients([m for message in messages for m in message.recipients], tenant)
         notices: dict[tuple[int, str], Notice] = {}
         for message in messages:
-            for_message = _notices(message, people, tenant)
-            for notice in for_message:
+            for notice in _notices(message, people, tenant):
                 notices.setdefault((notice.recipient_id, notice.dedup_key), notice)
         if not notices:
             return []
