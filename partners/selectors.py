@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -200,9 +200,18 @@ def contact_get(*, organisation: Organisation, public_id: UUID | str) -> Authori
 def membership_list(
     *, is_active: bool | None = None, organisation: UUID | None = None
 ) -> QuerySet[Membership]:
-    """The partnership's people with the expiry of their latest IG training, in one query."""
+    """The partnership's people with the expiry of their latest IG training, in one query.
+
+    The expiry is a subquery per person, not a join grouped by person: PostgreSQL then pages
+    the people first and looks up the training of the hundred shown, where the grouped join
+    aggregated all 10,000 people of a partnership for every page (and again to count them)."""
+    latest = (
+        TrainingRecord.objects.filter(membership=OuterRef("pk"))
+        .order_by("-expires_on")
+        .values("expires_on")[:1]
+    )
     queryset = Membership.objects.select_related("user", "organisation").annotate(
-        latest_training_expiry=Max("training_records__expires_on")
+        latest_training_expiry=Subquery(latest)
     )
     if is_active is not None:
         queryset = queryset.filter(is_active=is_active)

@@ -117,6 +117,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # PostgreSQL compiles a query to machine code when its estimated cost is high, which for a
+    # web request's short queries costs far more than it saves: finding a child among 100,000
+    # spent 545 of its 636 ms compiling (docs/performance.md, (h)). A pooler in front of the
+    # database must pass the `options` startup parameter (PgBouncer: ignore_startup_parameters
+    # does not list it), or set `jit = off` on the role instead.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

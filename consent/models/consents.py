@@ -153,6 +153,13 @@ class ConsentRecord(TenantModel):
                 condition=Q(status="given"),
                 name="consent_recorded_by_due",
             ),
+            # The age rules' lists (consents to renew at 16, to review at 12): a parent's
+            # standing consents, most recently given first, read until a page is found.
+            models.Index(
+                fields=["tenant", "-given_on", "-id"],
+                condition=Q(status="given", giver_kind="parent"),
+                name="consent_parent_given",
+            ),
         ]
 
     def __str__(self) -> str:

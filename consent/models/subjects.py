@@ -85,6 +85,8 @@ class DataSubject(TenantModel):
         indexes = [
             models.Index(fields=["tenant", "date_of_birth"], name="subject_dob"),
             models.Index(fields=["tenant", "surname"], name="subject_surname"),
+            # Finding a child by part of a name uses trigram indexes that exist on PostgreSQL
+            # only, so they are created by migration 0002, not declared here.
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from difflib import SequenceMatcher
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 
 from consent.access import (
     subjects_visible_to,
@@ -57,7 +58,11 @@ def subject_search(
         subjects = subjects.filter(nhs_number=normalise_nhs_number(nhs_number))
     if upn.strip():
         subjects = subjects.filter(upn=normalise_upn(upn))
-    return subjects
+    # Alphabetical whatever the case ("de Souza" beside "Dean"). An order no index gives also
+    # keeps PostgreSQL from walking the partnership's children in name order, filtering each,
+    # in the hope of an early match: for the IG officer a late name ("Simpson") read 99,000
+    # children (130 ms), where the trigram indexes find the matches in a few milliseconds.
+    return subjects.order_by(Lower("surname"), Lower("forenames"), "id")
 
 
 _DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d %m %Y")

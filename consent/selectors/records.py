@@ -8,13 +8,16 @@ from uuid import UUID
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import ExtractYear
+from django.db.models.lookups import GreaterThanOrEqual
 from django.http import Http404
 
 from agreements.choices import SignatoryStatus
 from agreements.models import IN_FORCE_STATUSES, Agreement, Signatory
 from agreements.selectors import agreements_visible_to
 from consent.access import (
+    child_visible_to,
     subject_is_visible_to,
     subjects_visible_to,
 )
@@ -161,9 +164,10 @@ def due_review_at_twelve(consent: ConsentRecord, on: date) -> bool:
 def _standing(viewer: Membership) -> QuerySet[ConsentRecord]:
     """Consents that stand: given, not withdrawn, replaced or past their last day (even before
     the expiry job has recorded that it passed)."""
-    visible = subjects_visible_to(viewer).values("pk")
     return (
-        ConsentRecord.objects.filter(subject__in=visible, status=ConsentStatus.GIVEN)
+        ConsentRecord.objects.filter(
+            child_visible_to(viewer, "subject_id", listing=True), status=ConsentStatus.GIVEN
+        )
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=_today()))
         .select_related("subject", "recorded_by__user")
     )
@@ -185,34 +189,101 @@ def consents_due_for_review(
     return consents.order_by("review_due", "id")
 
 
+# A parent's consent can only be flagged by the age rules below if it was given before the child
+# reached the age the rule is about, so the queries keep only those, as closely as SQL says it
+# simply; the exact test, in Python, decides. At a partnership's scale this leaves a page's
+# worth of consents to test instead of several thousand (docs/performance.md, (h)).
+# Consents read at a time when only the first `limit` that pass the exact test are wanted.
+CHUNK = 100
+
+
+def _summer(field: str, *, from_month: int):
+    """The year of the summer on or before which the date in `field` falls, a year counting
+    from `from_month` (September: the school year; July: the year after a school year ends)."""
+    return ExtractYear(field) + Case(
+        When(**{f"{field}__month__gte": from_month}, then=Value(1)), default=Value(0)
+    )
+
+
+def _given_before_schooling_ends() -> Q:
+    """Given before 1 July of the summer in which the child's compulsory schooling ends (the
+    last Friday of June of the school year in which they turn 16): a week's margin."""
+    leaving = _summer("subject__date_of_birth", from_month=9) + 16
+    return Q(GreaterThanOrEqual(leaving, _summer("given_on", from_month=7)))
+
+
+def _given_before_twelve() -> Q:
+    """Given in or before the year of the twelfth birthday."""
+    return Q(
+        GreaterThanOrEqual(ExtractYear("subject__date_of_birth") + 12, ExtractYear("given_on"))
+    )
+
+
+def _youngest_first(consents: QuerySet[ConsentRecord], viewer: Membership) -> QuerySet:
+    """Those who reached the age most recently first, so a page is read walking the
+    partnership's children by date of birth from the age's cut-off (the subject_dob index) and
+    stops when it is full. The children's partnership is named for the index only: the
+    consents are the partnership's already."""
+    return consents.filter(subject__tenant_id=viewer.tenant_id).order_by(
+        "-subject__date_of_birth", "-given_on", "-id"
+    )
+
+
+def _passing(consents: QuerySet[ConsentRecord], test, limit: int | None) -> list[ConsentRecord]:
+    """The consents, in their order, that pass `test`: all of them, or the first `limit`,
+    read a chunk at a time so that a page does not load every candidate."""
+    if limit is None:
+        return [consent for consent in consents if test(consent)]
+    found: list[ConsentRecord] = []
+    start = 0
+    while len(found) < limit:
+        chunk = list(consents[start : start + CHUNK])
+        found += [consent for consent in chunk if test(consent)]
+        if len(chunk) < CHUNK:
+            break
+        start += CHUNK
+    return found[:limit]
+
+
 def consents_needing_young_person_renewal(
-    *, viewer: Membership, on: date | None = None
+    *, viewer: Membership, on: date | None = None, limit: int | None = None
 ) -> list[ConsentRecord]:
     """Standing consents given by a parent for children who have since reached the end of
-    compulsory school age."""
+    compulsory school age, those who reached it most recently first (the first `limit` of them
+    if given)."""
     on = on or _today()
     consents = _standing(viewer).filter(
+        _given_before_schooling_ends(),
         giver_kind=GiverKind.PARENT,
         subject__date_of_birth__lte=latest_birth_date_past_compulsory_school_age(on),
         parent_decides_because="",
     )
-    return [consent for consent in consents if needs_young_person_renewal(consent, on)]
+    return _passing(
+        _youngest_first(consents, viewer),
+        lambda consent: needs_young_person_renewal(consent, on),
+        limit,
+    )
 
 
 def consents_for_review_at_twelve(
-    *, viewer: Membership, on: date | None = None
+    *, viewer: Membership, on: date | None = None, limit: int | None = None
 ) -> list[ConsentRecord]:
     """Standing consents given by a parent before the child turned 12, when the partnership
-    reviews consent at 12 (ConsentSettings.review_at_twelve)."""
+    reviews consent at 12 (ConsentSettings.review_at_twelve); those who turned 12 most recently
+    first, the first `limit` if given."""
     on = on or _today()
     if not consent_settings().review_at_twelve:
         return []
     # Born at least 12 years ago (a day's margin for 29 February; the test below is exact).
     born_by = on - relativedelta(years=AGE_OF_REVIEW) + timedelta(days=1)
     consents = _standing(viewer).filter(
-        giver_kind=GiverKind.PARENT, subject__date_of_birth__lte=born_by
+        _given_before_twelve(),
+        giver_kind=GiverKind.PARENT,
+        subject__date_of_birth__lte=born_by,
     )
-    return [consent for consent in consents if due_review_at_twelve(consent, on)]
+    return _passing(
+        _youngest_first(consents, viewer), lambda consent: due_review_at_twelve(consent, on), limit
+    )
 
 
 # --- Subject access requests ---------------------------------------------------------------------

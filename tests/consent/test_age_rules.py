@@ -124,6 +124,43 @@ def test_a_partnership_may_review_a_parents_consent_at_12(world, senco):
         )
 
 
+def test_only_a_consent_given_before_the_twelfth_birthday_is_reviewed_at_12(world, senco):
+    officer = world.member(Role.IG_OFFICER)
+    with time_machine.travel(dt.date(2026, 1, 20)):
+        services.consent_settings_update(actor=officer, review_months=12, review_at_twelve=True)
+        before = open_record(senco, date_of_birth=dt.date(2014, 1, 10), nhs_number="")
+        just_after = open_record(senco, date_of_birth=dt.date(2014, 1, 1), nhs_number="")
+        long_after = open_record(senco, date_of_birth=dt.date(2013, 1, 10), nhs_number="")
+        flagged = parent_consent(world, senco, before, given_on=dt.date(2026, 1, 5))
+        # Given at 12 years and 4 days, and at nearly 13: the child had turned 12.
+        parent_consent(world, senco, just_after, given_on=dt.date(2026, 1, 5))
+        parent_consent(world, senco, long_after, given_on=dt.date(2026, 1, 5))
+
+    assert selectors.consents_for_review_at_twelve(viewer=senco, on=dt.date(2026, 1, 20)) == [
+        flagged
+    ]
+
+
+def test_the_age_lists_give_the_most_recently_given_first_and_stop_at_a_limit(
+    world, senco, monkeypatch
+):
+    # Read two at a time, so that the lists must go on reading to reach the limit.
+    monkeypatch.setattr(selectors.records, "CHUNK", 2)
+    consents = []
+    with time_machine.travel(dt.date(2026, 1, 5)):
+        for day, name in zip((2, 3, 4, 5), ("Ada", "Bea", "Cal", "Dev"), strict=True):
+            teenager = open_record(
+                senco, forenames=name, surname=f"{name}son", date_of_birth=BORN, nhs_number=""
+            )
+            consents.append(parent_consent(world, senco, teenager, given_on=dt.date(2026, 1, day)))
+    newest_first = consents[::-1]
+
+    renewals = selectors.consents_needing_young_person_renewal
+    assert renewals(viewer=senco, on=HANDOVER) == newest_first
+    assert renewals(viewer=senco, on=HANDOVER, limit=3) == newest_first[:3]
+    assert renewals(viewer=senco, on=HANDOVER, limit=9) == newest_first
+
+
 # --- Subject access requests ----------------------------------------------------------------------
 
 

@@ -33,6 +33,7 @@ from partners.models import (
     OrganisationImport,
     TrainingRecord,
 )
+from partners.reminders import long_date
 from partners.roles import Role
 from partners.tenancy import activate
 from tests.factories import DEFAULT_PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
@@ -772,6 +773,41 @@ def test_the_people_page_lists_role_organisation_training_and_status(partnership
     assert b'href="/people/invite/"' not in html
     officer = client_for(partnership.member(Role.IG_OFFICER)).get(reverse("membership_list"))
     assert b'href="/people/invite/"' in officer.content
+
+
+def test_the_people_page_pages_active_people_by_name_with_their_latest_training(
+    partnership, client_for
+):
+    # 100 a page: active people first, by name; each with the expiry of their latest training.
+    for number in range(100):
+        MembershipFactory(
+            tenant=partnership.tenant,
+            organisation=partnership.school,
+            user__full_name=f"Zed Person {number:03d}",
+        )
+    last = MembershipFactory(
+        tenant=partnership.tenant, organisation=partnership.school, user__full_name="Zz Last"
+    )
+    record_training(partnership, last, dt.date(2025, 3, 1))
+    latest = record_training(partnership, last, dt.date(2026, 3, 2))
+    leaver = MembershipFactory(
+        tenant=partnership.tenant, organisation=partnership.school, user__full_name="Aaron Leaver"
+    )
+    with activate(partnership.tenant):
+        services.membership_deactivate(actor=partnership.member(Role.IG_OFFICER), membership=leaver)
+    client = client_for(partnership.member(Role.IG_OFFICER))
+
+    first = visible_text(client.get(reverse("membership_list")).content)
+    second = visible_text(client.get(reverse("membership_list") + "?page=2").content)
+
+    assert "Aaron Leaver" not in first and "Zz Last" not in first
+    names = re.findall(r"Zed Person \d{3}|Zz Last|Aaron Leaver", second)
+    assert names[-2:] == ["Zz Last", "Aaron Leaver"]
+    assert names == [*sorted(names[:-1]), "Aaron Leaver"]
+    # The later of the two records, not the earlier.
+    expiry = re.search(r"Zz Last .*? (?:until|lapsed) (\d+ \w+ \d{4})", second)
+    assert expiry is not None, second
+    assert expiry.group(1) == long_date(latest.expires_on)
 
 
 def test_the_people_page_runs_as_many_queries_for_30_people_as_for_3(partnership, client_for):
