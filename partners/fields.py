@@ -4,16 +4,20 @@ member of the active partnership (their options read only what an option shows).
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 import zipfile
 from pathlib import Path
 
 from django import forms
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Max
 from django.forms.models import ModelChoiceIterator
 
-from partners.forms_rendering import FlatSelect
+from partners.forms_rendering import FlatSelect, PrebuiltSelect, options_markup
 from partners.models import Membership, Organisation
+from partners.tenancy import get_active_tenant
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -112,6 +116,29 @@ class NameOptions(ModelChoiceIterator):
             yield (str(public_id), name)
 
 
+# How long a partnership's written organisation options are kept without being asked for.
+OPTIONS_KEPT_FOR = 60 * 60
+
+
+def organisation_options(queryset, *, empty_label: str | None) -> str:
+    """The <option>s of the organisations in `queryset`, the empty choice first, written as
+    PrebuiltSelect takes them: written once and kept (in Django's cache) while none of them
+    changes. Every change to an organisation is a save(), which moves its updated_at, and the
+    key holds the number of organisations and the latest updated_at, so a page never shows a
+    stale name; asking costs one aggregate over the partnership's organisations. Writing two
+    lists of 1,000 organisations was a sixth of the sharing log page (docs/performance.md)."""
+    state = queryset.order_by().aggregate(count=Count("pk"), changed=Max("updated_at"))
+    which = hashlib.sha256(str(queryset.query).encode()).hexdigest()[:16]
+    changed = state["changed"].isoformat() if state["changed"] else "-"
+    key = f"organisation-options:{get_active_tenant().public_id}:{which}:{state['count']}:{changed}"
+    markup = cache.get(key)
+    if markup is None:
+        empty = [("", empty_label)] if empty_label is not None else []
+        markup = options_markup([*empty, *queryset.values_list("public_id", "name")])
+        cache.set(key, markup, OPTIONS_KEPT_FOR)
+    return markup
+
+
 class OrganisationChoiceField(forms.ModelChoiceField):
     """An organisation of the active partnership, named by its public id in the page.
 
@@ -135,6 +162,15 @@ class OrganisationChoiceField(forms.ModelChoiceField):
         if exclude is not None:
             queryset = queryset.exclude(pk=exclude.pk)
         self.queryset = queryset
+
+    def prebuild_options(self, prebuilt: str | None = None) -> None:
+        """Write the options with organisation_options (kept while the organisations are
+        unchanged) instead of for each form: for the long lists of a page many people load.
+        `prebuilt`: options already found for the same organisations and empty label."""
+        self.widget = PrebuiltSelect(attrs=self.widget.attrs)
+        self.widget.prebuilt = prebuilt or organisation_options(
+            self.queryset, empty_label=self.empty_label
+        )
 
 
 class OrganisationChoiceMixin:

@@ -6,7 +6,6 @@ import uuid
 from django import forms
 
 from partners.fields import OrganisationChoiceField
-from partners.forms_rendering import ReadChoices
 from partners.models import Membership
 from partners.roles import CAPABILITIES
 from sharing_log.choices import (
@@ -87,17 +86,17 @@ class LogFilterForm(forms.Form):
 
     def __init__(self, *args, viewer: Membership, sees_all: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["recipient"].load_choices()
-        if sees_all:
-            self.fields["organisation"].load_choices()
-            # Both lists offer every organisation of the partnership: read and build it once
-            # (a thousand options; cleaning still checks the choice against the queryset).
-            # (iter(): list() would ask the iterator its length, a COUNT(*).)
-            self.fields["organisation"].choices = self.fields["recipient"].choices = ReadChoices(
-                iter(self.fields["recipient"].choices)
-            )
-        else:
+        if not sees_all:
             del self.fields["organisation"]
+        # Both lists offer every organisation of the partnership, a thousand options, written
+        # once while they are unchanged and found once for both (cleaning still checks the
+        # choice against the queryset).
+        prebuilt = None
+        for name in ("recipient", "organisation"):
+            if name in self.fields:
+                self.fields[name].load_choices()
+                self.fields[name].prebuild_options(prebuilt)
+                prebuilt = self.fields[name].widget.prebuilt
         # The people who record decisions: of the organisation chosen (or the viewer's own).
         organisation = viewer.organisation
         if sees_all and self.is_bound:

@@ -16,8 +16,11 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
+from partners import services
 from partners.fields import OrganisationChoiceField, OrganisationChoiceMixin
-from partners.forms_rendering import FlatSelect, GovukFormRenderer
+from partners.forms_rendering import FlatSelect, GovukFormRenderer, PrebuiltSelect, options_markup
+from partners.roles import Role
+from partners.tenancy import activate
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -235,3 +238,77 @@ def test_the_chosen_organisation_is_read_whole(in_tenant, django_assert_num_quer
             school.postcode,
             school.parent_id,
         )
+
+
+# --- Options written once for a partnership -------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [None, "", "2", 3, "missing"])
+def test_a_prebuilt_select_writes_what_a_flat_select_writes(value):
+    """PrebuiltSelect reuses options written once and marks only the chosen one: the same
+    markup as FlatSelect, and so as Django's select (the test above), whatever is chosen."""
+
+    def form(widget):
+        class Filter(forms.Form):
+            organisation = forms.ChoiceField(choices=FLAT_CHOICES, required=False, widget=widget)
+
+        return str(Filter(data={"organisation": value})["organisation"])
+
+    prebuilt = PrebuiltSelect(attrs={"data-x": TRICKY})
+    prebuilt.prebuilt = options_markup(FLAT_CHOICES)
+    assert form(prebuilt) == form(FlatSelect(attrs={"data-x": TRICKY}))
+
+
+def organisation_list_field(empty_label="Any organisation") -> OrganisationChoiceField:
+    field = OrganisationChoiceField(label="Shared with", required=False, empty_label=empty_label)
+    field.load_choices()
+    field.prebuild_options()
+    return field
+
+
+def options_of(field) -> list[str]:
+    return [
+        option.split(">", 1)[1]
+        for option in field.widget.prebuilt.split("</option>")
+        if "<option" in option
+    ]
+
+
+def test_a_partnerships_options_are_written_once_and_kept_while_unchanged(
+    in_tenant, django_assert_num_queries
+):
+    first = organisation_list_field()
+    assert options_of(first)[0] == "Any organisation"
+    assert in_tenant.school.name in options_of(first)
+
+    # Kept: only the question whether anything changed is asked again.
+    with django_assert_num_queries(1):
+        again = organisation_list_field()
+    assert again.widget.prebuilt == first.widget.prebuilt
+
+
+def test_a_renamed_or_added_organisation_is_in_the_next_page_at_once(in_tenant):
+    officer = in_tenant.member(Role.IG_OFFICER)
+    before = options_of(organisation_list_field())
+    school = in_tenant.school
+    services.organisation_update(
+        actor=officer,
+        organisation=school,
+        expected_version=school.version,
+        name="Renamed Primary School",
+    )
+    renamed = options_of(organisation_list_field())
+    assert "Renamed Primary School" in renamed and school.name in renamed
+    assert len(renamed) == len(before)
+
+    services.organisation_create(actor=officer, name="Brand New Nursery", type="early_years")
+    assert "Brand New Nursery" in options_of(organisation_list_field())
+
+
+def test_another_partnerships_options_are_its_own(partnership, other_partnership):
+    with activate(partnership.tenant):
+        ours = options_of(organisation_list_field())
+    with activate(other_partnership.tenant):
+        theirs = options_of(organisation_list_field())
+    assert partnership.school.name in ours and partnership.school.name not in theirs
+    assert other_partnership.school.name in theirs and other_partnership.school.name not in ours
