@@ -23,6 +23,11 @@ from partners.validators import normalise_postcode, validate_uk_postcode
 HISTORY = {"excluded_fields": ["updated_at"]}
 
 
+def full_name(forenames: str, surname: str) -> str:
+    """A child's name as every page writes it (also from rows read without the model)."""
+    return f"{forenames} {surname}".strip()
+
+
 class DataSubject(TenantModel):
     """A child or young person: the minimum data that identifies them (Haringey 3.8).
 
@@ -94,7 +99,7 @@ class DataSubject(TenantModel):
 
     @property
     def full_name(self) -> str:
-        return f"{self.forenames} {self.surname}".strip()
+        return full_name(self.forenames, self.surname)
 
     @property
     def alias_list(self) -> list[str]:

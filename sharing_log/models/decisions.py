@@ -220,6 +220,12 @@ class SharingDecision(AppendOnlyModel, TenantModel):
         return self.outcome in (Outcome.SHARE, Outcome.SHARE_IN_PART)
 
 
+def recipient_label(person_name: str, organisation_name: str) -> str:
+    """Who received a decision's information: the person, then their organisation (the name
+    recorded for one outside the partnership, or the partner's name)."""
+    return ", ".join(part for part in (person_name, organisation_name) if part)
+
+
 class DecisionRecipient(AppendOnlyModel, TenantModel):
     """An organisation or named person a decision shared with (or would have). `decided_at` is the
     decision's, copied so that "decisions received by an organisation" is a keyset query on one
@@ -256,8 +262,9 @@ class DecisionRecipient(AppendOnlyModel, TenantModel):
         ]
 
     def __str__(self) -> str:
-        who = [self.person_name, self.organisation_name or str(self.organisation or "")]
-        return ", ".join(part for part in who if part)
+        return recipient_label(
+            self.person_name, self.organisation_name or str(self.organisation or "")
+        )
 
 
 class OverrideApproval(AppendOnlyModel, TenantModel):
