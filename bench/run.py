@@ -17,7 +17,7 @@ TARGET is one of:
   pages       (h) the other list pages at full scale: the dashboard, the organisation
               directory and the people list (first and last page, a search), finding a child
               by name among 100,000, consents due for review, the override queue, inaccuracy
-              notices and the notifications inbox
+              notices, the notifications inbox and the access log
   explain     EXPLAIN (ANALYZE, BUFFERS) of the statements recorded for each floor, into
               var/bench/explain/
   all         every one of them, in that order
@@ -594,6 +594,7 @@ class Bench:
         self.read("(h) override queue (manager)", overrides, manager.page_headers)
         self.read("(h) inaccuracy notices (IG officer)", reverse("sharing_log:notice_list"), h)
         self.read("(h) notifications inbox (IG officer)", reverse("notifications_inbox"), h)
+        self.read("(h) access log (IG officer)", reverse("security_access_log"), h)
 
     def find_child(self, who: harness.Identity, label: str) -> None:
         """The search is POSTed (a name never goes in a URL), as htmx sends it while typing."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from partners.fields import PersonChoiceField
 from partners.forms_rendering import DateInput
 from partners.models import Tenant
 from partners.security.audit import OBJECT_TYPES
@@ -47,13 +48,7 @@ class VerifyCodeForm(forms.Form):
 class AccessSearchForm(forms.Form):
     """Filters of the access log; every one optional."""
 
-    person = forms.ModelChoiceField(
-        label="Person",
-        queryset=None,
-        required=False,
-        empty_label="Anyone",
-        to_field_name="public_id",
-    )
+    person = PersonChoiceField(label="Person", required=False, empty_label="Anyone")
     action = forms.ChoiceField(
         label="What they did", choices=[("", "Anything"), *AccessAction.choices], required=False
     )
@@ -88,6 +83,7 @@ class AccessSearchForm(forms.Form):
     def __init__(self, *args, people, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
+        self.fields["person"].prebuild_options()
         self.fields["object_type"].choices = [
             ("", "Anything"),
             *sorted(OBJECT_TYPES.items(), key=lambda item: item[1]),

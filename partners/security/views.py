@@ -205,7 +205,7 @@ class AccessLogView(MembershipRequiredMixin, TemplateView):
 
     @cached_property
     def form(self) -> AccessSearchForm:
-        people = membership_list().select_related("user").order_by("user__full_name")
+        people = membership_list().order_by("user__full_name", "pk")
         return AccessSearchForm(self.request.GET or None, people=people)
 
     def filters(self) -> dict:
