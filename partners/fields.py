@@ -128,7 +128,9 @@ def organisation_options(queryset, *, empty_label: str | None) -> str:
     stale name; asking costs one aggregate over the partnership's organisations. Writing two
     lists of 1,000 organisations was a sixth of the sharing log page (docs/performance.md)."""
     state = queryset.order_by().aggregate(count=Count("pk"), changed=Max("updated_at"))
-    which = hashlib.sha256(str(queryset.query).encode()).hexdigest()[:16]
+    # Which organisations and which empty choice: two lists of the same organisations may
+    # offer different empty choices ("Any organisation", "Select one").
+    which = hashlib.sha256(f"{queryset.query}\n{empty_label}".encode()).hexdigest()[:16]
     changed = state["changed"].isoformat() if state["changed"] else "-"
     key = f"organisation-options:{get_active_tenant().public_id}:{which}:{state['count']}:{changed}"
     markup = cache.get(key)

@@ -112,7 +112,7 @@ def people_rows(memberships, *, today) -> list[dict]:
         rows.append(
             {
                 "url": detail_url(membership.public_id),
-                "name": membership.user.full_name or membership.user.email,
+                "name": str(membership.user),
                 "role": membership.get_role_display(),
                 "organisation": membership.organisation.name,
                 "training": training_tag(status),

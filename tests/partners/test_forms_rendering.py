@@ -287,6 +287,12 @@ def test_a_partnerships_options_are_written_once_and_kept_while_unchanged(
     assert again.widget.prebuilt == first.widget.prebuilt
 
 
+def test_the_same_organisations_with_another_empty_choice_are_written_apart(in_tenant):
+    assert options_of(organisation_list_field())[0] == "Any organisation"
+    assert options_of(organisation_list_field(empty_label="Select one"))[0] == "Select one"
+    assert "Any organisation" not in options_of(organisation_list_field(empty_label=None))
+
+
 def test_a_renamed_or_added_organisation_is_in_the_next_page_at_once(in_tenant):
     officer = in_tenant.member(Role.IG_OFFICER)
     before = options_of(organisation_list_field())
