@@ -15,10 +15,7 @@ figure is kept in docs/performance.md.
 from __future__ import annotations
 
 import argparse
-import io
-import math
 import os
-import statistics
 import sys
 import time
 from datetime import timedelta
@@ -36,6 +33,8 @@ import logging  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
+
+from bench.pdf_report import report  # noqa: E402
 
 # WeasyPrint reports each step at INFO; the timings are what matter here.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -196,8 +195,6 @@ def main() -> None:
     parser.add_argument("--keep-pdf", type=Path, help="also write the PDF to this file")
     args = parser.parse_args()
 
-    from pypdf import PdfReader
-
     from agreements.pdf import agreement_pdf
     from partners.models import Tenant
     from partners.tenancy import activate
@@ -210,7 +207,6 @@ def main() -> None:
             agreement = build_agreement(tenant, args.scale)
             agreement.refresh_from_db()
             data = agreement_pdf(agreement)  # Warm-up: fonts, templates, stylesheets.
-            pages = len(PdfReader(io.BytesIO(data)).pages)
             timings, cpu = [], []
             for _ in range(args.runs):
                 start, start_cpu = time.perf_counter(), time.process_time()
@@ -223,14 +219,7 @@ def main() -> None:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()
 
-    print(f"agreement PDF: {pages} pages, {len(data) / 1024:.0f} KiB, {args.runs} runs")
-    for label, values in (("wall", timings), ("cpu ", cpu)):
-        values.sort()
-        p95 = values[min(len(values) - 1, math.ceil(0.95 * len(values)) - 1)]
-        print(
-            f"{label}  p50 {statistics.median(values):.3f} s  p95 {p95:.3f} s  "
-            f"min {values[0]:.3f} s  max {values[-1]:.3f} s"
-        )
+    report("agreement PDF", data, timings, cpu)
 
 
 if __name__ == "__main__":

@@ -14,10 +14,7 @@ under 0.5 seconds; the measured figure is kept in docs/performance.md.
 from __future__ import annotations
 
 import argparse
-import io
-import math
 import os
-import statistics
 import sys
 import time
 from datetime import timedelta
@@ -35,6 +32,8 @@ import logging  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
+
+from bench.pdf_report import report  # noqa: E402
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
@@ -121,20 +120,6 @@ def timed(render, runs: int):
         wall.append(time.perf_counter() - start)
         cpu.append(time.process_time() - start_cpu)
     return data, wall, cpu
-
-
-def report(label: str, data: bytes, wall: list[float], cpu: list[float]) -> None:
-    from pypdf import PdfReader
-
-    pages = len(PdfReader(io.BytesIO(data)).pages)
-    print(f"{label}: {pages} pages, {len(data) / 1024:.0f} KiB, {len(wall)} runs")
-    for name, values in (("wall", wall), ("cpu ", cpu)):
-        values = sorted(values)
-        p95 = values[min(len(values) - 1, math.ceil(0.95 * len(values)) - 1)]
-        print(
-            f"  {name}  p50 {statistics.median(values):.3f} s  p95 {p95:.3f} s  "
-            f"min {values[0]:.3f} s  max {values[-1]:.3f} s"
-        )
 
 
 def main() -> None:

@@ -594,7 +594,11 @@ class Bench:
         self.read("(h) override queue (manager)", overrides, manager.page_headers)
         self.read("(h) inaccuracy notices (IG officer)", reverse("sharing_log:notice_list"), h)
         self.read("(h) notifications inbox (IG officer)", reverse("notifications_inbox"), h)
-        self.read("(h) access log (IG officer)", reverse("security_access_log"), h)
+        access_log = reverse("security_access_log")
+        self.read("(h) access log (IG officer)", access_log, h)
+        # A surname many people share, as an IG officer would search it.
+        surname = senco.membership.user.full_name.split()[-1]
+        self.read("(h) access log, one surname (IG officer)", f"{access_log}?who={surname}", h)
 
     def find_child(self, who: harness.Identity, label: str) -> None:
         """The search is POSTed (a name never goes in a URL), as htmx sends it while typing."""

@@ -16,7 +16,7 @@ from django.db.models import Count, Max
 from django.forms.models import ModelChoiceIterator
 
 from partners.forms_rendering import FlatSelect, PrebuiltSelect, options_markup
-from partners.models import Membership, Organisation, membership_label
+from partners.models import Membership, Organisation
 from partners.tenancy import get_active_tenant
 
 
@@ -172,39 +172,6 @@ class OrganisationChoiceField(forms.ModelChoiceField):
         self.widget = prebuilt_widget(
             self, prebuilt or organisation_options(self.queryset, empty_label=self.empty_label)
         )
-
-
-class PersonOptions(ModelChoiceIterator):
-    """Options as (public id, "Name — Role, Organisation") pairs from four columns: a
-    partnership has 10,000 people, and a model instance (with its user and organisation) for
-    each option cost the access log's page 1.7 s (docs/performance.md, (h))."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        roles = dict(Membership._meta.get_field("role").choices)
-        rows = self.queryset.values_list(
-            "public_id", "user__full_name", "user__email", "role", "organisation__name"
-        )
-        for public_id, full_name, email, role, organisation in rows:
-            label = membership_label(full_name or email, roles.get(role, role), organisation)
-            yield (str(public_id), label)
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    """A member of the active partnership, named by its public id, from a list of everyone
-    (PersonOptions); the chosen one is read whole when the form is cleaned."""
-
-    iterator = PersonOptions
-    widget = FlatSelect
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(queryset=None, to_field_name="public_id", **kwargs)
-
-    def prebuild_options(self) -> None:
-        """Write the options straight from their rows, once (PrebuiltSelect), not as a dict
-        per option for the widget to write: a tenth of the time for 10,000 people."""
-        self.widget = prebuilt_widget(self, options_markup(iter(self.choices)))
 
 
 def prebuilt_widget(field: forms.ChoiceField, prebuilt: str) -> PrebuiltSelect:

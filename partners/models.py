@@ -243,12 +243,6 @@ class Organisation(TenantModel):
             raise ValidationError({"parent": "An organisation cannot be its own parent."})
 
 
-def membership_label(person: str, role: str, organisation: str) -> str:
-    """A membership as lists name it: "Sam Carter — SENCo, Oakfield Primary" (also written from
-    rows read without the model, for a partnership's 10,000 people)."""
-    return f"{person} — {role}, {organisation}"
-
-
 class Membership(TenantModel):
     """A user's place in one partnership: their organisation and role. One per user and tenant."""
 
@@ -268,7 +262,7 @@ class Membership(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return membership_label(str(self.user), self.get_role_display(), str(self.organisation))
+        return f"{self.user} — {self.get_role_display()}, {self.organisation}"
 
     def clean(self) -> None:
         if self.organisation_id and self.organisation.tenant_id != self.tenant_id:

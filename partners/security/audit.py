@@ -86,7 +86,7 @@ def access_record(
 
 def access_events_search(
     *,
-    membership: Membership | None = None,
+    who: str = "",
     action: str = "",
     object_type: str = "",
     object_id: UUID | None = None,
@@ -95,12 +95,18 @@ def access_events_search(
     until: date | None = None,
     before: UUID | None = None,
 ) -> QuerySet[AccessEvent]:
-    """The active partnership's access events, newest first, filtered. `before` is the id of the
-    last event of the previous page (keyset pagination: each page costs the same however far
-    back it is)."""
+    """The active partnership's access events, newest first, filtered. `who` is part of the
+    name or email address of the person who acted (any of their memberships). `before` is the
+    id of the last event of the previous page (keyset pagination: each page costs the same
+    however far back it is)."""
     events = AccessEvent.objects.select_related("membership__user", "membership__organisation")
-    if membership is not None:
-        events = events.filter(membership=membership)
+    if who:
+        # The people first, then their events through access_event_membership: a search for
+        # a name reads the partnership's people once, not a join for every event.
+        people = Membership.objects.filter(
+            Q(user__full_name__icontains=who) | Q(user__email__icontains=who)
+        ).values("pk")
+        events = events.filter(membership__in=people)
     if action:
         events = events.filter(action=action)
     if object_type:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 
-from partners.fields import PersonChoiceField
 from partners.forms_rendering import DateInput
 from partners.models import Tenant
 from partners.security.audit import OBJECT_TYPES
@@ -48,7 +47,13 @@ class VerifyCodeForm(forms.Form):
 class AccessSearchForm(forms.Form):
     """Filters of the access log; every one optional."""
 
-    person = PersonChoiceField(label="Person", required=False, empty_label="Anyone")
+    who = forms.CharField(
+        label="Person",
+        required=False,
+        max_length=254,
+        help_text="Part of their name or email address",
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
     action = forms.ChoiceField(
         label="What they did", choices=[("", "Anything"), *AccessAction.choices], required=False
     )
@@ -80,14 +85,15 @@ class AccessSearchForm(forms.Form):
         error_messages={"invalid": "To must be a real date"},
     )
 
-    def __init__(self, *args, people, **kwargs) -> None:
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people
-        self.fields["person"].prebuild_options()
         self.fields["object_type"].choices = [
             ("", "Anything"),
             *sorted(OBJECT_TYPES.items(), key=lambda item: item[1]),
         ]
+
+    def clean_who(self) -> str:
+        return " ".join(self.cleaned_data["who"].split())
 
     def clean(self):
         cleaned = super().clean()

@@ -40,7 +40,7 @@ from partners.security.lockout import account_unlock, cool_off_minutes, locked_m
 from partners.security.models import AccessAction
 from partners.security.services import tenant_set_security
 from partners.security.sessions import current_session_key, sessions_end_all, sessions_open
-from partners.selectors import membership_get, membership_list
+from partners.selectors import membership_get
 from partners.views.base import ServiceFormView
 
 
@@ -205,15 +205,14 @@ class AccessLogView(MembershipRequiredMixin, TemplateView):
 
     @cached_property
     def form(self) -> AccessSearchForm:
-        people = membership_list().order_by("user__full_name", "pk")
-        return AccessSearchForm(self.request.GET or None, people=people)
+        return AccessSearchForm(self.request.GET or None)
 
     def filters(self) -> dict:
         if not self.form.is_bound or not self.form.is_valid():
             return {}
         data = self.form.cleaned_data
         return {
-            "membership": data["person"],
+            "who": data["who"],
             "action": data["action"],
             "object_type": data["object_type"],
             "object_id": data["object_id"],
