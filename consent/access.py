@@ -22,7 +22,7 @@ from uuid import UUID
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from consent.choices import ConsentStatus
@@ -154,19 +154,41 @@ def sees_every_child(membership: Membership) -> bool:
     return can(membership, "consent.view_all")
 
 
+def _grant_keys(membership: Membership) -> tuple[int | None, int | None]:
+    """(the group of the member's organisation, the view permission) as ids, read in one query
+    and kept on the membership instance (one request's): the grants are then asked by the
+    columns of their unique index, with no join to compile or plan for each child. The group
+    is read again while the organisation has none (it is made with its first grant)."""
+    kept = membership.__dict__.get("_grant_keys")
+    if kept is not None and kept[0] == membership.organisation_id:
+        return kept[1]
+    group = OrganisationGroup.objects.filter(organisation_id=membership.organisation_id).values(
+        "group_id"
+    )[:1]
+    row = (
+        Permission.objects.filter(content_type__app_label="consent", codename=VIEW_PERMISSION)
+        .annotate(group_id=Subquery(group))
+        .values_list("group_id", "pk")
+        .first()
+    )
+    keys = row or (None, None)
+    if keys[0] is not None:
+        membership.__dict__["_grant_keys"] = (membership.organisation_id, keys)
+    return keys
+
+
 def _grants(membership: Membership, child=None) -> tuple[QuerySet, QuerySet]:
     """The grants of a child's record to the member's organisation (or, exceptionally, to the
     member's user): `child` is the child's key, or an OuterRef to it; None for every child's."""
     of_child = {} if child is None else {"content_object_id": child}
+    group_id, permission_id = _grant_keys(membership)
     group_grants = DataSubjectGroupObjectPermission.objects.filter(
-        **of_child,
-        group__sharewell_organisation__organisation_id=membership.organisation_id,
-        permission__codename=VIEW_PERMISSION,
+        **of_child, group_id=group_id, permission_id=permission_id
     )
     user_grants = DataSubjectUserObjectPermission.objects.filter(
         **of_child,
         user_id=membership.user_id,
-        permission__codename=VIEW_PERMISSION,
+        permission_id=permission_id,
         tenant_id=membership.tenant_id,
     )
     return group_grants, user_grants
