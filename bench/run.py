@@ -583,6 +583,13 @@ class Bench:
         people = reverse("membership_list")
         self.read("(h) people, first page", people, h, floor="html-people")
         self.read("(h) people, last page", f"{people}?page=last", h, floor="html-people-last")
+        # A surname many people share, and practitioners only, as an IG officer would search.
+        surname = self.person("senco").membership.user.full_name.split()[-1]
+        self.read(
+            "(h) people, one surname, practitioners",
+            f"{people}?who={surname}&role=practitioner",
+            h,
+        )
         self.find_child(ig, "(h) find a child by name (IG officer)")
         self.find_child(self.practitioner_for(self.busy_child()), "(h) find a child (practitioner)")
         due = reverse("consent:consents_due")
@@ -596,8 +603,6 @@ class Bench:
         self.read("(h) notifications inbox (IG officer)", reverse("notifications_inbox"), h)
         access_log = reverse("security_access_log")
         self.read("(h) access log (IG officer)", access_log, h)
-        # A surname many people share, as an IG officer would search it.
-        surname = senco.membership.user.full_name.split()[-1]
         self.read("(h) access log, one surname (IG officer)", f"{access_log}?who={surname}", h)
 
     def find_child(self, who: harness.Identity, label: str) -> None:

@@ -141,6 +141,19 @@ def organisation_options(queryset, *, empty_label: str | None) -> str:
     return markup
 
 
+class PersonSearchField(forms.CharField):
+    """A box to find a person by part of their name or email address (people_matching)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("help_text", "Part of their name or email address")
+        super().__init__(
+            required=False,
+            max_length=254,
+            widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+            **kwargs,
+        )
+
+
 class OrganisationChoiceField(forms.ModelChoiceField):
     """An organisation of the active partnership, named by its public id in the page.
 
@@ -164,6 +177,18 @@ class OrganisationChoiceField(forms.ModelChoiceField):
         if exclude is not None:
             queryset = queryset.exclude(pk=exclude.pk)
         self.queryset = queryset
+
+    def to_python(self, value):
+        # A value that is not an id at all (an edited address) is a choice not on the list, as
+        # another partnership's organisation is, not a message about UUIDs.
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            if error.code == "invalid_choice":
+                raise
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
 
     def prebuild_options(self, prebuilt: str | None = None) -> None:
         """Write the options with organisation_options (kept while the organisations are

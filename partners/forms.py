@@ -22,6 +22,7 @@ from partners.fields import (
     ModelValidatorsMixin,
     OrganisationChoiceField,
     OrganisationChoiceMixin,
+    PersonSearchField,
     clean_document,
 )
 from partners.forms_rendering import DateInput
@@ -419,6 +420,53 @@ class MembershipChangeForm(OrganisationChoiceMixin, forms.Form):
     organisation = OrganisationChoiceField(
         label="Organisation", error_messages={"required": "Select an organisation"}
     )
+
+
+class PeopleSearchForm(forms.Form):
+    """The people list's filters, read from the query string; every one optional."""
+
+    STATUSES = {"active": True, "deactivated": False}
+
+    who = PersonSearchField(label="Name or email address", help_text="Part of it is enough")
+    organisation = OrganisationChoiceField(
+        label="Organisation",
+        required=False,
+        empty_label="Any organisation",
+        error_messages={"invalid_choice": "Select an organisation from the list"},
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        required=False,
+        choices=[("", "Any role"), *Role.choices],
+        error_messages={"invalid_choice": "Select a role from the list"},
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[
+            ("", "Active and deactivated"),
+            ("active", "Active"),
+            ("deactivated", "Deactivated"),
+        ],
+        error_messages={"invalid_choice": "Select a status from the list"},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A partnership's thousand organisations, written once while they are unchanged.
+        self.fields["organisation"].load_choices()
+        self.fields["organisation"].prebuild_options()
+
+    def filters(self) -> dict:
+        """The arguments of membership_list for what was asked."""
+        data = self.cleaned_data
+        organisation = data.get("organisation")
+        return {
+            "who": data.get("who", ""),
+            "organisation": organisation.public_id if organisation else None,
+            "role": data.get("role", ""),
+            "is_active": self.STATUSES.get(data.get("status", "")),
+        }
 
 
 class AcceptInvitationForm(forms.Form):

@@ -213,10 +213,24 @@ def contact_get(*, organisation: Organisation, public_id: UUID | str) -> Authori
         raise Http404("No such contact.") from None
 
 
+def people_matching(text: str) -> Q:
+    """Memberships whose person's name or email address contains `text`, in any case: how a
+    person is found wherever one is searched for (the people list and its API, the access
+    log). Runs of spaces count as one, as a name is written."""
+    text = " ".join(text.split())
+    return Q(user__full_name__icontains=text) | Q(user__email__icontains=text)
+
+
 def membership_list(
-    *, is_active: bool | None = None, organisation: UUID | None = None
+    *,
+    is_active: bool | None = None,
+    organisation: UUID | None = None,
+    role: str = "",
+    who: str = "",
 ) -> QuerySet[Membership]:
-    """The partnership's people with the expiry of their latest IG training, in one query.
+    """The partnership's people with the expiry of their latest IG training, in one query,
+    narrowed to those active (or not), of one organisation, in one role, and whose name or
+    email contains `who`.
 
     The expiry is a subquery per person, not a join grouped by person: PostgreSQL then pages
     the people first and looks up the training of the hundred shown, where the grouped join
@@ -233,6 +247,10 @@ def membership_list(
         queryset = queryset.filter(is_active=is_active)
     if organisation is not None:
         queryset = queryset.filter(organisation__public_id=organisation)
+    if role:
+        queryset = queryset.filter(role=role)
+    if who:
+        queryset = queryset.filter(people_matching(who))
     return queryset
 
 

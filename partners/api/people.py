@@ -77,6 +77,14 @@ class MembershipFilterSerializer(serializers.Serializer):
     organisation = serializers.UUIDField(
         required=False, help_text="Only the people of this organisation (its id)."
     )
+    role = serializers.ChoiceField(
+        choices=Role.choices, required=False, help_text="Only the people in this role."
+    )
+    who = serializers.CharField(
+        required=False,
+        max_length=254,
+        help_text="Only the people whose name or email address contains this, in any case.",
+    )
 
 
 @extend_schema_view(
@@ -114,7 +122,10 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
     def get_queryset(self):
         filters = self.query(MembershipFilterSerializer)
         return membership_list(
-            is_active=filters["is_active"], organisation=filters.get("organisation")
+            is_active=filters["is_active"],
+            organisation=filters.get("organisation"),
+            role=filters.get("role", ""),
+            who=filters.get("who", ""),
         )
 
     def get_object(self):

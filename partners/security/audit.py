@@ -24,6 +24,7 @@ from django.utils import timezone
 from partners.models import Membership
 from partners.security.models import AccessChannel, AccessEvent
 from partners.security.network import client_ip, user_agent
+from partners.selectors import people_matching
 
 # The API's paths (partners.api.shell.API_PREFIX; not imported, as the API imports the pages).
 API_PREFIX = "/api/"
@@ -103,9 +104,7 @@ def access_events_search(
     if who:
         # The people first, then their events through access_event_membership: a search for
         # a name reads the partnership's people once, not a join for every event.
-        people = Membership.objects.filter(
-            Q(user__full_name__icontains=who) | Q(user__email__icontains=who)
-        ).values("pk")
+        people = Membership.objects.filter(people_matching(who)).values("pk")
         events = events.filter(membership__in=people)
     if action:
         events = events.filter(action=action)

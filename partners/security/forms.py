@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from partners.fields import PersonSearchField
 from partners.forms_rendering import DateInput
 from partners.models import Tenant
 from partners.security.audit import OBJECT_TYPES
@@ -47,13 +48,7 @@ class VerifyCodeForm(forms.Form):
 class AccessSearchForm(forms.Form):
     """Filters of the access log; every one optional."""
 
-    who = forms.CharField(
-        label="Person",
-        required=False,
-        max_length=254,
-        help_text="Part of their name or email address",
-        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
-    )
+    who = PersonSearchField(label="Person")
     action = forms.ChoiceField(
         label="What they did", choices=[("", "Anything"), *AccessAction.choices], required=False
     )
@@ -91,9 +86,6 @@ class AccessSearchForm(forms.Form):
             ("", "Anything"),
             *sorted(OBJECT_TYPES.items(), key=lambda item: item[1]),
         ]
-
-    def clean_who(self) -> str:
-        return " ".join(self.cleaned_data["who"].split())
 
     def clean(self):
         cleaned = super().clean()

@@ -23,11 +23,13 @@ from partners.forms import (
     AcceptInvitationForm,
     InvitationForm,
     MembershipChangeForm,
+    PeopleSearchForm,
     TrainingForm,
     TrainingPolicyForm,
 )
 from partners.links import link_maker
 from partners.middleware import SESSION_KEY
+from partners.models import Membership
 from partners.permissions import MembershipRequiredMixin
 from partners.reminders import long_date
 from partners.roles import can
@@ -65,12 +67,23 @@ class MembershipListView(MembershipRequiredMixin, ListView):
     context_object_name = "memberships"
     paginate_by = 100
 
+    @cached_property
+    def form(self) -> PeopleSearchForm:
+        return PeopleSearchForm(self.request.GET or None)
+
+    @property
+    def invalid(self) -> bool:
+        return self.form.is_bound and not self.form.is_valid()
+
     def get_queryset(self):
         # The page's people are found by their ids alone, then read whole with their training:
         # sorting 10,000 whole rows (and looking up the training of every one skipped on the
         # way to the last page) was most of a page's time.
+        if self.invalid:
+            return Membership.objects.none()
+        filters = self.form.filters() if self.form.is_bound else {}
         return (
-            membership_list()
+            membership_list(**filters)
             .order_by("-is_active", "user__full_name", "pk")
             .values_list("pk", flat=True)
         )
@@ -86,7 +99,17 @@ class MembershipListView(MembershipRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["rows"] = people_rows(context["memberships"], today=timezone.localdate())
         context["can_manage"] = can(self.request.membership, "memberships.manage")
+        context["form"] = self.form
+        context["invalid"] = self.invalid
+        context["searched"] = self.form.is_bound and any(
+            value for key, value in self.request.GET.items() if key != "page"
+        )
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        if context["invalid"]:
+            response_kwargs["status"] = 400
+        return super().render_to_response(context, **response_kwargs)
 
 
 # What the people list shows of each person (a partnership has 10,000 of them).

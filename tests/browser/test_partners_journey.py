@@ -222,6 +222,9 @@ def test_an_ig_officer_imports_schools_adds_a_contact_and_records_training(
 
     # IG training for a member of the partnership.
     journey.click(page.get_by_role("navigation", name="Menu").get_by_role("link", name="People"))
+    page.get_by_label("Name or email address").fill(practitioner.user.email.upper())
+    journey.click(page.get_by_role("button", name="Search"))
+    expect(page.get_by_role("status")).to_have_text("1 person matches")
     journey.click(page.get_by_role("link", name=practitioner.user.full_name))
     journey.click(page.get_by_role("button", name="Record training"))
     page.get_by_label("Course").fill("Information sharing for practitioners")

@@ -506,6 +506,27 @@ def test_the_people_list_filters_by_organisation_and_whether_active(partnership,
     assert "organisation" in errors(ig.get(f"{MEMBERSHIPS}?organisation=school"), 400)
 
 
+def test_the_people_list_finds_people_by_name_or_email_and_role(partnership, ig):
+    alex = MembershipFactory(
+        tenant=partnership.tenant,
+        organisation=partnership.school,
+        user__full_name="Alex Morgan-Reid",
+        user__email="a.morgan@oakfield.example",
+    )
+    sam = MembershipFactory(
+        tenant=partnership.tenant,
+        organisation=partnership.council,
+        role=Role.MANAGER,
+        user__full_name="Sam Morgan",
+        user__email="sam@council.example",
+    )
+
+    assert ids(ig.get(f"{MEMBERSHIPS}?who=MORGAN")) == {str(alex.public_id), str(sam.public_id)}
+    assert ids(ig.get(f"{MEMBERSHIPS}?who=oakfield.example")) == {str(alex.public_id)}
+    assert ids(ig.get(f"{MEMBERSHIPS}?who=morgan&role=manager")) == {str(sam.public_id)}
+    assert "role" in errors(ig.get(f"{MEMBERSHIPS}?role=overlord"), 400)
+
+
 def test_an_ig_officer_changes_someones_role_and_organisation(partnership, ig):
     practitioner = partnership.member(Role.PRACTITIONER)
 

@@ -819,9 +819,108 @@ def test_the_people_page_runs_as_many_queries_for_30_people_as_for_3(partnership
             record_training(partnership, member, dt.date(2026, 1, 1))
 
     grow(3)
+    # The first page after the organisations change writes their options once more.
+    _queries(client, reverse("membership_list"))
     three = _queries(client, reverse("membership_list"))
+    filtered = _queries(client, reverse("membership_list"), who="user", role=Role.PRACTITIONER)
     grow(27)
     assert _queries(client, reverse("membership_list")) == three
+    assert (
+        _queries(client, reverse("membership_list"), who="user", role=Role.PRACTITIONER) == filtered
+    )
+
+
+def test_people_are_found_by_name_or_email_organisation_role_and_status(partnership, client_for):
+    def person(full_name, email, organisation, role=Role.PRACTITIONER):
+        return MembershipFactory(
+            tenant=partnership.tenant,
+            organisation=organisation,
+            role=role,
+            user__full_name=full_name,
+            user__email=email,
+        )
+
+    person("Alex Morgan-Reid", "a.morgan@oakfield.example", partnership.school)
+    person("Sam Morgan", "sam.carter@council.example", partnership.council, Role.MANAGER)
+    leaver = person("Jo Morgan", "jo@oakfield.example", partnership.school)
+    with activate(partnership.tenant):
+        services.membership_deactivate(actor=partnership.member(Role.IG_OFFICER), membership=leaver)
+    client = client_for(partnership.member(Role.IG_OFFICER))
+
+    def found(**query) -> list[str]:
+        response = client.get(reverse("membership_list"), query)
+        assert response.status_code == 200
+        return [row["name"] for row in response.context["rows"]]
+
+    assert found(who="MORGAN") == ["Alex Morgan-Reid", "Sam Morgan", "Jo Morgan"]
+    assert found(who="  oakfield.example ") == ["Alex Morgan-Reid", "Jo Morgan"]
+    assert found(who="morgan", organisation=partnership.school.public_id) == [
+        "Alex Morgan-Reid",
+        "Jo Morgan",
+    ]
+    assert found(who="morgan", role=Role.MANAGER) == ["Sam Morgan"]
+    assert found(who="morgan", status="active") == ["Alex Morgan-Reid", "Sam Morgan"]
+    assert found(who="morgan", status="deactivated") == ["Jo Morgan"]
+    assert found(who="nobody by this name") == []
+    page = visible_text(client.get(reverse("membership_list"), {"who": "morgan"}).content)
+    assert "3 people match" in page
+    assert (
+        'value="morgan"'
+        in client.get(reverse("membership_list"), {"who": "morgan"}).content.decode()
+    )
+
+
+def test_the_people_search_keeps_its_filters_from_page_to_page(partnership, client_for):
+    for number in range(105):
+        MembershipFactory(
+            tenant=partnership.tenant,
+            organisation=partnership.school,
+            user__full_name=f"Pat Paged {number:03d}",
+        )
+    client = client_for(partnership.member(Role.IG_OFFICER))
+
+    first = client.get(reverse("membership_list"), {"who": "paged"})
+    second = client.get(
+        first.context["page_obj"].has_next() and reverse("membership_list"),
+        {"who": "paged", "page": 2},
+    )
+
+    assert 'href="?who=paged&amp;page=2"' in first.content.decode()
+    assert [row["name"] for row in second.context["rows"]] == [
+        f"Pat Paged {number:03d}" for number in range(100, 105)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"role": "overlord"}, "Select a role from the list"),
+        ({"status": "retired"}, "Select a status from the list"),
+        ({"organisation": "not-an-id"}, "Select an organisation from the list"),
+    ],
+    ids=["role", "status", "organisation"],
+)
+def test_a_bad_people_filter_is_a_400_with_the_error(partnership, client_for, query, message):
+    response = client_for(partnership.member(Role.IG_OFFICER)).get(
+        reverse("membership_list"), query
+    )
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "There is a problem" in html and message in html
+    assert response.context["rows"] == []
+
+
+def test_another_partnerships_organisation_is_not_a_people_filter(
+    partnership, other_partnership, client_for
+):
+    response = client_for(partnership.member(Role.IG_OFFICER)).get(
+        reverse("membership_list"), {"organisation": other_partnership.school.public_id}
+    )
+
+    assert response.status_code == 400
+    assert "Select an organisation from the list" in response.content.decode()
+    assert other_partnership.school.name not in response.content.decode()
 
 
 def test_an_invitation_is_emailed_with_a_link_to_the_join_page(
