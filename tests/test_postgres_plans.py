@@ -1,7 +1,7 @@
 """What PostgreSQL is told and given so that the partnership's largest lists stay fast
 (docs/performance.md, (h)): the web's connections do not compile queries to machine code (JIT),
-and finding a child by part of a name reads trigram indexes instead of every child. PostgreSQL
-only: SQLite has neither."""
+and finding a child, or a person, by part of a name reads trigram indexes instead of every
+row. PostgreSQL only: SQLite has neither."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from django.db import connection
 
 from consent import selectors
 from consent.models import DataSubject
+from partners.models import Membership, User
 from partners.roles import Role
+from partners.selectors import membership_list
 from tests.factories import DataSubjectFactory
 
 pytestmark = [
@@ -68,3 +70,28 @@ def test_finding_a_child_by_part_of_a_name_reads_the_trigram_indexes(in_tenant):
     # Every child of the partnership walked and filtered was the plan before the indexes.
     assert "subject_surname_trgm" in used, used
     assert "subject_forenames_trgm" in used and "subject_aliases_trgm" in used, used
+
+
+def test_finding_a_person_by_part_of_a_name_or_email_reads_the_trigram_indexes(in_tenant):
+    users = User.objects.bulk_create(
+        User(email=f"person{i}@school{i % 40}.example", full_name=f"Person {i} Ashworth")
+        for i in range(CHILDREN)
+    )
+    users[CHILDREN // 2].full_name = "Robin Quenby-Hart"
+    users[CHILDREN // 2].save(update_fields=["full_name"])
+    Membership.objects.bulk_create(
+        Membership(
+            tenant=in_tenant.tenant, organisation=in_tenant.school, user=user, role=Role.SENCO
+        )
+        for user in users
+    )
+    with connection.cursor() as cursor:
+        for name in ("user_full_name_trgm", "user_email_trgm"):
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [name])
+        cursor.execute("ANALYZE partners_user")
+
+    found = membership_list(who="quenby")
+    assert [member.user.full_name for member in found] == ["Robin Quenby-Hart"]
+    used = plan(found)
+    # Every user read and two columns of each upper-cased was the plan before the indexes.
+    assert "user_full_name_trgm" in used and "user_email_trgm" in used, used
