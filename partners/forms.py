@@ -444,7 +444,7 @@ class PeopleSearchForm(forms.Form):
         label="Status",
         required=False,
         choices=[
-            ("", "Active and deactivated"),
+            ("", "Any status"),
             ("active", "Active"),
             ("deactivated", "Deactivated"),
         ],
