@@ -219,7 +219,7 @@ class OrganisationChoiceMixin:
 
 class MemberChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Membership) -> str:
-        return obj.user.full_name or obj.user.email
+        return str(obj.user)
 
     def hint_from_instance(self, obj: Membership) -> str:
         return obj.get_role_display()

@@ -412,7 +412,7 @@ def organisation_change_history(*, organisation: Organisation) -> list[HistoryEn
         *(
             HistoryEntry(
                 when=r.history_date,
-                who=_who(r),
+                who=history_actor(r),
                 subject="Designated managers",
                 action=f"{_HISTORY_ACTIONS.get(r.history_type, 'Changed')} "
                 f"{r.membership.user.full_name if r.membership else 'a person'}",
@@ -436,7 +436,7 @@ def _entries(model, records, subject, related_names) -> list[HistoryEntry]:
             entries.append(
                 HistoryEntry(
                     when=record.history_date,
-                    who=_who(record),
+                    who=history_actor(record),
                     subject=subject(record),
                     action=_HISTORY_ACTIONS.get(record.history_type, "Changed"),
                     changes=_changes(model, previous, record, related_names),
@@ -446,9 +446,11 @@ def _entries(model, records, subject, related_names) -> list[HistoryEntry]:
     return entries
 
 
-def _who(record) -> str:
+def history_actor(record) -> str:
+    """Who made a historical record's change: the person as Sharewell names them everywhere
+    (User.__str__), or Sharewell itself for a change no one signed in made (a job, a seed)."""
     user = record.history_user
-    return (user.full_name or user.email) if user else "Sharewell"
+    return str(user) if user else "Sharewell"
 
 
 def _changes(model, old, new, related_names) -> tuple[FieldChange, ...]:

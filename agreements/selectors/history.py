@@ -34,7 +34,7 @@ from agreements.models import (
     Term,
 )
 from partners.models import Organisation
-from partners.selectors import FieldChange, HistoryEntry, readable_value
+from partners.selectors import FieldChange, HistoryEntry, history_actor, readable_value
 
 # The lists of content in the order the agreement page shows them, with their headings.
 CONTENT_MODELS = (
@@ -154,11 +154,6 @@ def _changes(model, old, new, names: _Names, prefix: str = "") -> tuple[FieldCha
     return tuple(changes)
 
 
-def _who(record) -> str:
-    user = record.history_user
-    return (user.full_name or user.email) if user else "Sharewell"
-
-
 def agreement_history(*, agreement: Agreement) -> list[HistoryEntry]:
     """Every change to the agreement, its content and its signatories, newest first."""
     kinds = [(Agreement, "Agreement details", agreement.history.all())]
@@ -187,7 +182,7 @@ def agreement_history(*, agreement: Agreement) -> list[HistoryEntry]:
             entries.append(
                 HistoryEntry(
                     when=record.history_date,
-                    who=_who(record),
+                    who=history_actor(record),
                     subject=subject,
                     action=ACTIONS.get(record.history_type, "Changed"),
                     changes=()
