@@ -15,12 +15,10 @@ import sys
 DEPLOYED_FONT = "Liberation-Sans"
 
 
-def embedded_fonts(data: bytes) -> set[str]:
-    """The base names of the fonts the PDF embeds, without their subset prefixes."""
-    from pypdf import PdfReader
-
+def embedded_fonts(pages) -> set[str]:
+    """The base names of the fonts the PDF's pages (pypdf's) embed, without subset prefixes."""
     names = set()
-    for page in PdfReader(io.BytesIO(data)).pages:
+    for page in pages:
         fonts = page.get("/Resources", {}).get("/Font", {})
         for font in fonts.values():
             name = str(font.get_object()["/BaseFont"]).lstrip("/")
@@ -31,9 +29,9 @@ def embedded_fonts(data: bytes) -> set[str]:
 def report(label: str, data: bytes, wall: list[float], cpu: list[float]) -> None:
     from pypdf import PdfReader
 
-    pages = len(PdfReader(io.BytesIO(data)).pages)
-    fonts = embedded_fonts(data)
-    print(f"{label}: {pages} pages, {len(data) / 1024:.0f} KiB, {len(wall)} runs")
+    pages = PdfReader(io.BytesIO(data)).pages
+    fonts = embedded_fonts(pages)
+    print(f"{label}: {len(pages)} pages, {len(data) / 1024:.0f} KiB, {len(wall)} runs")
     print(f"  drawn in {', '.join(sorted(fonts))}")
     if not any(name.startswith(DEPLOYED_FONT) for name in fonts):
         print(
