@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
@@ -28,10 +27,10 @@ from sharing_log.api.serializers import (
     DecisionSerializer,
     SupersedeInSerializer,
 )
-from sharing_log.api.summaries import summary_representations
+from sharing_log.api.summaries import recorded_representation, summary_representations
 from sharing_log.audit import audit_decision
 from sharing_log.choices import Basis, Outcome
-from sharing_log.models import DecisionRecipient, SharingDecision
+from sharing_log.models import SharingDecision
 from sharing_log.selectors import (
     MAX_PAGE_SIZE,
     PAGE_SIZE,
@@ -39,6 +38,7 @@ from sharing_log.selectors import (
     decision_get_for,
     decision_log,
     decision_summaries,
+    recorded_row,
 )
 from sharing_log.services import MAX_BATCH
 
@@ -65,14 +65,10 @@ class DecisionQuerySerializer(serializers.Serializer):
     )
 
 
-def as_written(decision: SharingDecision) -> SharingDecision:
-    """A decision the service has just written, with its recipients' organisations in one query
-    (not one per recipient) for the answer."""
-    prefetch_related_objects(
-        [decision],
-        Prefetch("recipients", DecisionRecipient.objects.select_related("organisation")),
-    )
-    return decision
+def recorded(decision: SharingDecision) -> Response:
+    """The answer to recording a decision: the decision as DecisionSerializer writes it, from
+    what the service has just written (no second read of the log)."""
+    return Response(recorded_representation(recorded_row(decision)), status=status.HTTP_201_CREATED)
 
 
 NOT_IN_PARTNERSHIP = "There is no {what} with this id in your partnership."
@@ -242,9 +238,7 @@ class DecisionViewSet(TenantViewSet):
     def create(self, request, *args, **kwargs):
         payload = DecisionInSerializer(data=request.data, context=self._writing_context())
         payload.is_valid(raise_exception=True)
-        decision = services.decision_record(actor=request.membership, draft=payload.draft())
-        # The service's own object, as written: its author sees it (no second read of the log).
-        return self.respond(DecisionSerializer, as_written(decision), status.HTTP_201_CREATED)
+        return recorded(services.decision_record(actor=request.membership, draft=payload.draft()))
 
     @action(detail=False, methods=["post"])
     def batch(self, request, *args, **kwargs):
@@ -260,11 +254,8 @@ class DecisionViewSet(TenantViewSet):
                     }
                 }
             ) from None
-        rows = decision_summaries([decision.pk for decision in decisions])
-        return Response(
-            {"results": summary_representations(rows)},
-            status=status.HTTP_201_CREATED,
-        )
+        rows = [recorded_row(decision) for decision in decisions]
+        return Response({"results": summary_representations(rows)}, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
     def supersede(self, request, *args, **kwargs):
@@ -277,7 +268,7 @@ class DecisionViewSet(TenantViewSet):
             draft=payload.draft(),
             reason=payload.validated_data["reason"],
         )
-        return self.respond(DecisionSerializer, as_written(correction), status.HTTP_201_CREATED)
+        return recorded(correction)
 
     @action(detail=True, methods=["post"])
     def approval(self, request, *args, **kwargs):

@@ -1,6 +1,7 @@
 """The API log's rows written without the serializer: each row of
 `sharing_log.selectors.decision_summaries` written exactly as `DecisionSummarySerializer` (the
-schema) writes the decision, with a writer chosen once for each field. Fifty rows through the
+schema) writes the decision, with a writer chosen once for each field; and a decision just
+recorded (`selectors.recorded_row`) as `DecisionSerializer` writes it. Fifty rows through the
 serializer's fields were ~2,500 field calls, a third of an API page's time
 (docs/performance.md); tests/sharing_log/test_api.py compares the two for every kind of row."""
 
@@ -10,7 +11,7 @@ from datetime import datetime, tzinfo
 
 from django.utils import timezone
 
-from sharing_log.api.serializers import DecisionSummarySerializer
+from sharing_log.api.serializers import DecisionSerializer, DecisionSummarySerializer
 from sharing_log.selectors import SUMMARY_RELATIONS, override_status_for
 
 # How DecisionSummarySerializer writes each of its fields that is not written as it is stored.
@@ -94,6 +95,7 @@ def _writer(name: str):
 
 # Worked out once, not for each field of each row: fifty rows of forty fields each.
 _SUMMARY_WRITERS = [(name, _writer(name)) for name in DecisionSummarySerializer.Meta.fields]
+_DECISION_WRITERS = [(name, _writer(name)) for name in DecisionSerializer.Meta.fields]
 
 
 def summary_representations(rows: list[dict]) -> list[dict]:
@@ -105,3 +107,12 @@ def summary_representations(rows: list[dict]) -> list[dict]:
         {name: row[name] if write is None else write(row, zone) for name, write in _SUMMARY_WRITERS}
         for row in rows
     ]
+
+
+def recorded_representation(row: dict) -> dict:
+    """A decision just recorded (`selectors.recorded_row`) written exactly as DecisionSerializer
+    writes it (tests/sharing_log/test_api.py compares the two): the answer to a POST."""
+    zone = timezone.get_current_timezone()
+    return {
+        name: row[name] if write is None else write(row, zone) for name, write in _DECISION_WRITERS
+    }

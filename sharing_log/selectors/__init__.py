@@ -38,7 +38,7 @@ from sharing_log.selectors.notices import (
     notices_to_acknowledge,
     notices_unacknowledged,
 )
-from sharing_log.selectors.summaries import SUMMARY_RELATIONS, decision_summaries
+from sharing_log.selectors.summaries import SUMMARY_RELATIONS, decision_summaries, recorded_row
 
 __all__ = [
     "EXPORT_HEADER",
@@ -67,5 +67,6 @@ __all__ = [
     "override_status",
     "override_status_for",
     "overrides_pending_for",
+    "recorded_row",
     "statutory_gateways",
 ]

@@ -90,6 +90,9 @@ def append_all_to_chain(
     for decision, recipients in entries:
         for recipient in recipients:
             recipient.decision = decision
+        # The recipients as recorded, for the answer (selectors.recorded_row) to write without
+        # reading them back.
+        decision.recorded_recipients = list(recipients)
     DecisionRecipient.objects.bulk_create(
         [recipient for _, recipients in entries for recipient in recipients]
     )

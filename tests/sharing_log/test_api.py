@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -30,6 +31,7 @@ from tests.isolation import assert_tenant_isolated
 from tests.sharing_log.conftest import (
     ALL_YES,
     every_kind_of_decision,
+    gateway,
     parent_consent,
     police_request,
     record,
@@ -105,9 +107,10 @@ def test_a_share_on_consent_not_found_is_a_400_on_basis(log, child, api):
     assert error["detail"] == "No consent has been recorded for this child."
 
 
-def test_a_police_request_goes_to_the_manager_who_approves(log, child, api):
+def police_body(log, child) -> dict:
+    """Detailed information to the police on their request, without consent, as JSON."""
     police = police_request(log, child)
-    request = body(
+    return body(
         log,
         child,
         basis="police_request",
@@ -119,6 +122,10 @@ def test_a_police_request_goes_to_the_manager_who_approves(log, child, api):
         override_evidence=police["override_evidence"],
         third_parties_informed=police["third_parties_informed"],
     )
+
+
+def test_a_police_request_goes_to_the_manager_who_approves(log, child, api):
+    request = police_body(log, child)
     created = post(api(log.senco), "/api/decisions/", request)
     assert created.status_code == 201, created.json()
     assert created.json()["override_kind"] == "prior"
@@ -185,6 +192,102 @@ def test_the_logs_rows_are_what_the_decision_serializer_writes(log, child, api, 
     assert {row["override_status"] for row in rows} >= {"approved", "pending", "none"}
     offset = "+01:00" if season == "summer" else "Z"
     assert all(row["decided_at"].endswith(offset) for row in rows)
+
+
+@pytest.mark.parametrize("season", ["winter", "summer"])
+def test_what_recording_answers_is_the_decision_as_it_is_read_back(log, child, api, season):
+    """The answer to a POST is written from what the service has just recorded, not read back
+    from the log: it must be exactly what GET /api/decisions/{id}/ writes of the same decision
+    (the keys' order too), for every kind of decision, in GMT and in British Summer Time, and
+    in a batch exactly the log's rows."""
+    now = dt.datetime(2027, 7 if season == "summer" else 1, 14, 10, 30, tzinfo=dt.UTC)
+    earlier = now - dt.timedelta(minutes=75, microseconds=876544)
+    with time_machine.travel(now, tick=False):
+        parent_consent(log.world, log.senco, child)
+        client = api(log.senco)
+        on_consent = body(log, child, decided_at=earlier.isoformat())
+        statutory = body(
+            log,
+            child,
+            basis="statutory_function",
+            consent_scope=None,
+            statutory_gateway=str(gateway().public_id),
+        )
+        police = police_body(log, child)
+        urgent = body(
+            log,
+            child,
+            basis="public_interest",
+            consent_scope=None,
+            special_categories=["health"],
+            recipients=[
+                {"organisation_name": "Riverside GP", "person_name": "Dr Shah"},
+                {"organisation": str(log.council.public_id), "person_role": "Duty officer"},
+            ],
+            immediate_risk=True,
+            override_reasons="The child is at risk today.",
+            override_evidence="The call this morning.",
+            third_parties_informed="None yet.",
+        )
+        not_shared = body(
+            log,
+            None,
+            outcome="not_share",
+            basis="",
+            consent_scope=None,
+            will_reconsider=True,
+            reconsider_on=(now.date() + dt.timedelta(days=200)).isoformat(),
+            method="",
+            channel="",
+        )
+        answers = []
+        for request in (on_consent, statutory, police, urgent, not_shared):
+            with CaptureQueriesContext(connection) as queries:
+                created = post(client, "/api/decisions/", request)
+            assert created.status_code == 201, created.json()
+            read_back = [
+                query["sql"]
+                for query in queries.captured_queries
+                if query["sql"].startswith("SELECT")
+                and any(
+                    f'FROM "sharing_log_{table}"' in query["sql"]
+                    for table in ("sharingdecision", "decisionrecipient", "overrideapproval")
+                )
+            ]
+            assert read_back == []
+            answers.append(created.json())
+        correction = post(
+            client,
+            f"/api/decisions/{answers[3]['id']}/supersede/",
+            {**urgent, "reason": "The GP was the wrong one."},
+        )
+        assert correction.status_code == 201, correction.json()
+        answers.append(correction.json())
+        batch = post(client, "/api/decisions/batch/", {"decisions": [statutory, not_shared]})
+        assert batch.status_code == 201, batch.json()
+
+        for answer in answers:
+            detail = api(log.officer).get(f"/api/decisions/{answer['id']}/").json()
+            if answer["id"] == answers[3]["id"]:
+                detail["superseded_by"] = None  # corrected after it was recorded
+            assert answer == detail
+            assert list(answer) == list(detail)
+        log_rows = {
+            row["id"]: row
+            for row in api(log.officer)
+            .get("/api/decisions/", {"current": "false"})
+            .json()["results"]
+        }
+        for row in batch.json()["results"]:
+            assert row == log_rows[row["id"]]
+            assert list(row) == list(log_rows[row["id"]])
+    assert {answer["override_kind"] for answer in answers} == {"none", "prior", "retrospective"}
+    in_london = earlier.astimezone(ZoneInfo("Europe/London")).isoformat()
+    assert answers[0]["decided_at"] == in_london.replace("+00:00", "Z")
+    assert answers[1]["statutory_gateway_citation"]
+    assert answers[5]["supersedes"] == answers[3]["id"]
+    offset = "+01:00" if season == "summer" else "Z"
+    assert answers[2]["created_at"].endswith(offset)
 
 
 def test_a_batch_is_recorded_in_order_and_chained(log, child, api):
