@@ -161,8 +161,29 @@ def _converters(columns) -> list[tuple[int, list]]:
     return found
 
 
+@cache
+def _timestamptz_loader() -> tuple[int, type]:
+    from psycopg import adapters, pq
+    from psycopg.postgres import types
+
+    oid = types["timestamptz"].oid
+    return oid, adapters.get_loader(oid, pq.Format.TEXT)
+
+
+def _read_times_natively(cursor) -> None:
+    """On PostgreSQL, times are read by psycopg's own loader (compiled, with psycopg's C
+    speedups) rather than Django's, a Python subclass that parses each value in Python only to
+    set its time zone to the connection's: a page has some 170 times, ~0.6 ms of its CPU. Django
+    sets the session's time zone to the connection's (UTC), so the values are the same instants,
+    in UTC, either way."""
+    if connection.vendor == "postgresql":
+        oid, loader = _timestamptz_loader()
+        cursor.cursor.adapters.register_loader(oid, loader)
+
+
 def _read(sql: str, columns, params: list) -> list[list]:
     with connection.cursor() as cursor:
+        _read_times_natively(cursor)
         cursor.execute(sql, params)
         rows = [list(row) for row in cursor.fetchall()]
     converting = _converters(columns)
