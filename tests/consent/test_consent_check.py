@@ -60,6 +60,21 @@ def test_scope_not_covered(world, senco, child):
     assert check(world, child, scope=world.early_help).ok
 
 
+def test_consents_not_covering_the_purpose_are_read_no_further(
+    world, senco, child, django_assert_num_queries
+):
+    # A share on another basis is still checked (to find a refusal), and most often no consent
+    # covers its purpose: the records and their purposes answer it (two queries); only those
+    # covering it have their recipients, third parties and timeline read (three more).
+    parent_consent(world, senco, child, scopes=[world.early_help])
+    parent_consent(world, senco, child, scopes=[world.early_help])
+
+    with django_assert_num_queries(2):
+        assert check(world, child, scope=world.statutory).reason == CheckReason.SCOPE_NOT_COVERED
+    with django_assert_num_queries(5):
+        assert check(world, child, scope=world.early_help).ok
+
+
 def test_a_purpose_in_words_is_matched_by_its_words_or_a_scope_of_that_name(world, senco, child):
     parent_consent(
         world,
