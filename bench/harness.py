@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import math
 import os
 import secrets
 import signal
@@ -27,6 +26,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.stats import percentile  # noqa: E402
+
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.bench"
 # The benchmark's own connection (setting up people, recording floors) is not the web's.
 os.environ.setdefault("BENCH_APPLICATION_NAME", "sharewell-bench-client")
@@ -228,11 +230,6 @@ def tenant(slug: str):
 
 
 # --- Measuring ----------------------------------------------------------------------------------
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))]
 
 
 @dataclass

@@ -4,9 +4,10 @@ the p50 / p95 / min / max of the timed renders, elapsed ("wall") and CPU."""
 from __future__ import annotations
 
 import io
-import math
 import statistics
 import sys
+
+from bench.stats import percentile
 
 # The font the PDFs are drawn in where Sharewell runs (the Dockerfile installs Debian's
 # fonts-liberation; `make chromium` does too). Without it Pango falls back to DejaVu Sans, whose
@@ -40,9 +41,7 @@ def report(label: str, data: bytes, wall: list[float], cpu: list[float]) -> None
             file=sys.stderr,
         )
     for name, values in (("wall", wall), ("cpu ", cpu)):
-        values = sorted(values)
-        p95 = values[min(len(values) - 1, math.ceil(0.95 * len(values)) - 1)]
         print(
-            f"  {name}  p50 {statistics.median(values):.3f} s  p95 {p95:.3f} s  "
-            f"min {values[0]:.3f} s  max {values[-1]:.3f} s"
+            f"  {name}  p50 {statistics.median(values):.3f} s  p95 {percentile(values, 95):.3f} s  "
+            f"min {min(values):.3f} s  max {max(values):.3f} s"
         )
