@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from partners.models import ApiToken
+from partners.selectors import api_token_for
 from partners.services import api_token_touch, token_digest
 from partners.tenancy import bind_for_request
 
@@ -26,18 +26,7 @@ class MembershipTokenAuthentication(authentication.BaseAuthentication):
             raw = header[1].decode()
         except UnicodeError:
             raise exceptions.AuthenticationFailed(_("Invalid token header.")) from None
-        # The digest is unique, so a slice rather than first(): its ORDER BY was a third of the
-        # cost of this query, which every API request makes (docs/performance.md, (a)).
-        found = ApiToken.objects.select_related(
-            "membership__user", "membership__tenant", "membership__organisation"
-        ).filter(
-            digest=token_digest(raw),
-            revoked_at__isnull=True,
-            membership__is_active=True,
-            membership__user__is_active=True,
-            membership__tenant__is_active=True,
-        )[:1]
-        token = next(iter(found), None)
+        token = api_token_for(digest=token_digest(raw))
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
         membership = token.membership

@@ -5,8 +5,9 @@ of the rows they point to) and their recipients. Built with the ORM, the three q
 cost Django ~5 ms of compiling and converting a page, twice what running the same SQL costs, and
 the issue's target is within 2× of a raw cursor (docs/performance.md, (a)). So the SQL is written
 here, from the models' metadata (a field added to the decision is read without a change here),
-and each value goes through the converters the ORM would apply, so the rows are what `values()`
-gives on PostgreSQL and SQLite alike. tests/sharing_log/test_summaries.py compares the two.
+and read by partners.raw_reads, whose values go through the converters the ORM would apply, so
+the rows are what `values()` gives on PostgreSQL and SQLite alike.
+tests/sharing_log/test_summaries.py compares the two.
 
 No value from outside goes in the SQL: names come from the models, quoted; the tenant and the
 ids are parameters. The tenant is named in each statement, as the tenant-scoped managers would.
@@ -14,14 +15,13 @@ ids are parameters. The tenant is named in each statement, as the tenant-scoped 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import cache
-from typing import Any
 
-from django.db import connection
 from django.db.models import Field
 
 from partners.models import Membership, Organisation
+from partners.raw_reads import quote, read
 from partners.tenancy import get_active_tenant
 from sharing_log.models import DecisionRecipient, OverrideApproval, SharingDecision
 from sharing_log.selectors.log import LIST_DEFERRED, public_id_sql
@@ -48,24 +48,20 @@ RECIPIENT_VALUES = ("organisation", "organisation_name", "person_name", "person_
 APPROVAL_VALUES = ("outcome", "reasons", "decided_at", "retrospective")
 
 
-def _q(name: str) -> str:
-    return connection.ops.quote_name(name)
-
-
 def _field(model, name: str) -> Field:
     return model._meta.get_field(name)
 
 
 def _public_id_from(model, column: str, outer_column: str) -> str:
     """The public id of the `model` row whose `column` equals the decision's `outer_column`."""
-    return f"({public_id_sql(model, column, 'd.' + _q(outer_column))})"
+    return f"({public_id_sql(model, column, 'd.' + quote(outer_column))})"
 
 
 @cache
 def _decision_columns() -> tuple[tuple[str, str, Field], ...]:
     """(key in the row, SQL, the field whose converters its value goes through)."""
     columns = [
-        (name, f"d.{_q(_field(SharingDecision, name).column)}", _field(SharingDecision, name))
+        (name, f"d.{quote(_field(SharingDecision, name).column)}", _field(SharingDecision, name))
         for name in SUMMARY_FIELDS
     ]
     for name in SUMMARY_RELATIONS:
@@ -89,20 +85,20 @@ def _decision_columns() -> tuple[tuple[str, str, Field], ...]:
     columns += [
         (
             f"approval.{name}",
-            f"a.{_q(_field(OverrideApproval, name).column)}",
+            f"a.{quote(_field(OverrideApproval, name).column)}",
             _field(OverrideApproval, name),
         )
         for name in ("id", *APPROVAL_VALUES)
     ]
     columns.append(
-        ("approval.manager_public_id", f"m.{_q('public_id')}", _field(Membership, "public_id"))
+        ("approval.manager_public_id", f"m.{quote('public_id')}", _field(Membership, "public_id"))
     )
     return tuple(columns)
 
 
 def _left_join(model, alias: str, column: str, other: str) -> str:
     """LEFT JOIN `model` as `alias` on its `column` equal to `other` (an aliased column)."""
-    return f"LEFT JOIN {_q(model._meta.db_table)} {alias} ON {alias}.{_q(column)} = {other}"
+    return f"LEFT JOIN {quote(model._meta.db_table)} {alias} ON {alias}.{quote(column)} = {other}"
 
 
 @cache
@@ -111,21 +107,25 @@ def _decisions_sql() -> str:
     selected = ", ".join(sql for _, sql, _ in _decision_columns())
     decision, manager = approval.get_field("decision").column, approval.get_field("manager").column
     return (
-        f"SELECT {selected} FROM {_q(SharingDecision._meta.db_table)} d "  # noqa: S608
-        f"{_left_join(OverrideApproval, 'a', decision, 'd.' + _q('id'))} "
-        f"{_left_join(Membership, 'm', 'id', 'a.' + _q(manager))} "
-        f"WHERE d.{_q('tenant_id')} = %s AND d.{_q('id')} IN ({{ids}})"
+        f"SELECT {selected} FROM {quote(SharingDecision._meta.db_table)} d "  # noqa: S608
+        f"{_left_join(OverrideApproval, 'a', decision, 'd.' + quote('id'))} "
+        f"{_left_join(Membership, 'm', 'id', 'a.' + quote(manager))} "
+        f"WHERE d.{quote('tenant_id')} = %s AND d.{quote('id')} IN ({{ids}})"
     )
 
 
 @cache
 def _recipient_columns() -> tuple[tuple[str, str, Field], ...]:
     columns = [
-        ("decision_id", f"r.{_q('decision_id')}", _field(DecisionRecipient, "decision")),
-        ("organisation", f"o.{_q('public_id')}", _field(Organisation, "public_id")),
+        ("decision_id", f"r.{quote('decision_id')}", _field(DecisionRecipient, "decision")),
+        ("organisation", f"o.{quote('public_id')}", _field(Organisation, "public_id")),
     ]
     columns += [
-        (name, f"r.{_q(_field(DecisionRecipient, name).column)}", _field(DecisionRecipient, name))
+        (
+            name,
+            f"r.{quote(_field(DecisionRecipient, name).column)}",
+            _field(DecisionRecipient, name),
+        )
         for name in RECIPIENT_VALUES[1:]
     ]
     return tuple(columns)
@@ -135,65 +135,13 @@ def _recipient_columns() -> tuple[tuple[str, str, Field], ...]:
 def _recipients_sql() -> str:
     recipient = DecisionRecipient._meta
     selected = ", ".join(sql for _, sql, _ in _recipient_columns())
-    organisation = "r." + _q(recipient.get_field("organisation").column)
+    organisation = "r." + quote(recipient.get_field("organisation").column)
     return (
-        f"SELECT {selected} FROM {_q(recipient.db_table)} r "  # noqa: S608
+        f"SELECT {selected} FROM {quote(recipient.db_table)} r "  # noqa: S608
         f"{_left_join(Organisation, 'o', 'id', organisation)} "
-        f"WHERE r.{_q('tenant_id')} = %s AND r.{_q('decision_id')} IN ({{ids}}) "
-        f"ORDER BY r.{_q('id')}"
+        f"WHERE r.{quote('tenant_id')} = %s AND r.{quote('decision_id')} IN ({{ids}}) "
+        f"ORDER BY r.{quote('id')}"
     )
-
-
-Converter = Callable[[Any], Any]
-
-
-@cache
-def _converters(columns) -> list[tuple[int, list]]:
-    """For each column that needs any, the converters the ORM applies to a value of its field:
-    the backend's (SQLite's text as datetimes, UUIDs, booleans), then the field's own
-    (`from_db_value`: JSON decoded)."""
-    found = []
-    for index, (_, _, field) in enumerate(columns):
-        col = field.get_col(field.model._meta.db_table)
-        chain = [*connection.ops.get_db_converters(col), *col.get_db_converters(connection)]
-        if chain:
-            found.append((index, [(converter, col) for converter in chain]))
-    return found
-
-
-@cache
-def _timestamptz_loader() -> tuple[int, type]:
-    from psycopg import adapters, pq
-    from psycopg.postgres import types
-
-    oid = types["timestamptz"].oid
-    return oid, adapters.get_loader(oid, pq.Format.TEXT)
-
-
-def _read_times_natively(cursor) -> None:
-    """On PostgreSQL, times are read by psycopg's own loader (compiled, with psycopg's C
-    speedups) rather than Django's, a Python subclass that parses each value in Python only to
-    set its time zone to the connection's: a page has some 170 times, ~0.6 ms of its CPU. Django
-    sets the session's time zone to the connection's (UTC), so the values are the same instants,
-    in UTC, either way."""
-    if connection.vendor == "postgresql":
-        oid, loader = _timestamptz_loader()
-        cursor.cursor.adapters.register_loader(oid, loader)
-
-
-def _read(sql: str, columns, params: list) -> list[list]:
-    with connection.cursor() as cursor:
-        _read_times_natively(cursor)
-        cursor.execute(sql, params)
-        rows = [list(row) for row in cursor.fetchall()]
-    converting = _converters(columns)
-    for row in rows:
-        for index, chain in converting:
-            value = row[index]
-            for converter, col in chain:
-                value = converter(value, col, connection)
-            row[index] = value
-    return rows
 
 
 def decision_summaries(keys: Sequence[int]) -> list[dict]:
@@ -208,7 +156,7 @@ def decision_summaries(keys: Sequence[int]) -> list[dict]:
     columns = _decision_columns()
     names = [name for name, _, _ in columns]
     found = {}
-    for row in _read(_decisions_sql().format(ids=ids), columns, params):
+    for row in read(_decisions_sql().format(ids=ids), columns, params):
         values = dict(zip(names, row, strict=True))
         approval = {
             name: values.pop(f"approval.{name}")
@@ -218,7 +166,7 @@ def decision_summaries(keys: Sequence[int]) -> list[dict]:
         values["approval"] = approval if approval.pop("id") is not None else None
         found[values["id"]] = values
     recipient_columns = _recipient_columns()
-    for decision_id, *values in _read(_recipients_sql().format(ids=ids), recipient_columns, params):
+    for decision_id, *values in read(_recipients_sql().format(ids=ids), recipient_columns, params):
         found[decision_id]["recipients"].append(dict(zip(RECIPIENT_VALUES, values, strict=True)))
     # A key of another partnership (none comes from the log's own pages) is not read at all.
     return [found[key] for key in keys if key in found]

@@ -14,7 +14,8 @@ from partners.api import permission_denied, server_error
 from partners.models import ApiToken, User
 from partners.roles import Role
 from partners.security.mfa import two_step_required
-from partners.services import user_deactivate
+from partners.selectors import api_token_for
+from partners.services import token_digest, user_deactivate
 from tests.factories import DEFAULT_PASSWORD, MembershipFactory, OrganisationFactory
 from tests.security.twostep import otp_for, sign_in_verified
 
@@ -90,6 +91,35 @@ def test_the_token_works_as_bearer_or_token(partnership, keyword):
 
     assert response.status_code == 200, response.content
     assert names(response) == {partnership.council.name, partnership.school.name}
+
+
+def test_a_tokens_lookup_is_one_query_reading_what_the_orm_would(partnership):
+    member = partnership.member(Role.SENCO)
+    token = token_for(member)
+    expected = ApiToken.objects.select_related(
+        "membership__user", "membership__tenant", "membership__organisation"
+    ).get(digest=token_digest(token))
+
+    with CaptureQueriesContext(connection) as queries:
+        found = api_token_for(digest=token_digest(token))
+        membership = found.membership
+        related = (membership.user, membership.tenant, membership.organisation)
+
+    assert len(queries) == 1
+    for got, want in zip(
+        (found, membership, *related),
+        (
+            expected,
+            expected.membership,
+            *(getattr(expected.membership, name) for name in ("user", "tenant", "organisation")),
+        ),
+        strict=True,
+    ):
+        assert type(got) is type(want)
+        assert not got._state.adding and got._state.db == want._state.db
+        for field in type(want)._meta.concrete_fields:
+            assert getattr(got, field.attname) == getattr(want, field.attname), field.name
+    assert api_token_for(digest=token_digest("made-up")) is None
 
 
 def test_a_user_of_several_partnerships_must_name_the_membership(partnership, other_partnership):

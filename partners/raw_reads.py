@@ -1,0 +1,96 @@
+"""Reads through a raw cursor that give what the ORM would, for the few reads every request or
+every row of a page makes, where building and compiling a queryset costs more than running it
+(docs/performance.md, (a) and (c)).
+
+The SQL is written by each caller from its models' metadata (a field added to a model is read
+without a change there); no value from outside goes in it, only names from the models, quoted,
+with every value a parameter. Each value goes through the converters the ORM would apply, so a
+row is what `values()` gives on PostgreSQL and SQLite alike, and `instance` makes a model
+instance of one model's columns exactly as a queryset would.
+
+A read is described by its columns: (key in the row, SQL, the field whose converters its value
+goes through).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import cache
+from typing import Any
+
+from django.db import connection
+from django.db.models import Field, Model
+
+Column = tuple[str, str, Field]
+Converter = Callable[[Any, Any, Any], Any]
+
+
+def quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def model_columns(model: type[Model], alias: str) -> tuple[Column, ...]:
+    """Every concrete column of `model`, in the order `Model.from_db` takes them, from the
+    table aliased `alias`."""
+    return tuple(
+        (f"{alias}.{field.attname}", f"{alias}.{quote(field.column)}", field)
+        for field in model._meta.concrete_fields
+    )
+
+
+@cache
+def _converters(columns: tuple[Column, ...]) -> list[tuple[int, list]]:
+    """For each column that needs any, the converters the ORM applies to a value of its field:
+    the backend's (SQLite's text as datetimes, UUIDs, booleans), then the field's own
+    (`from_db_value`: JSON decoded)."""
+    found = []
+    for index, (_, _, field) in enumerate(columns):
+        col = field.get_col(field.model._meta.db_table)
+        chain = [*connection.ops.get_db_converters(col), *col.get_db_converters(connection)]
+        if chain:
+            found.append((index, [(converter, col) for converter in chain]))
+    return found
+
+
+@cache
+def _timestamptz_loader() -> tuple[int, type]:
+    from psycopg import adapters, pq
+    from psycopg.postgres import types
+
+    oid = types["timestamptz"].oid
+    return oid, adapters.get_loader(oid, pq.Format.TEXT)
+
+
+def _read_times_natively(cursor) -> None:
+    """On PostgreSQL, times are read by psycopg's own loader (compiled, with psycopg's C
+    speedups) rather than Django's, a Python subclass that parses each value in Python only to
+    set its time zone to the connection's: a page of the log has some 170 times, ~0.6 ms of its
+    CPU. Django sets the session's time zone to the connection's (UTC), so the values are the
+    same instants, in UTC, either way. Only this cursor's loader changes: Django's own cursors
+    read `.timezone` from theirs."""
+    if connection.vendor == "postgresql":
+        oid, loader = _timestamptz_loader()
+        cursor.cursor.adapters.register_loader(oid, loader)
+
+
+def read(sql: str, columns: tuple[Column, ...], params: Sequence) -> list[list]:
+    """The rows of `sql` (which selects `columns`, in order), each value converted as the ORM
+    would convert it."""
+    with connection.cursor() as cursor:
+        _read_times_natively(cursor)
+        cursor.execute(sql, params)
+        rows = [list(row) for row in cursor.fetchall()]
+    converting = _converters(columns)
+    for row in rows:
+        for index, chain in converting:
+            value = row[index]
+            for converter, col in chain:
+                value = converter(value, col, connection)
+            row[index] = value
+    return rows
+
+
+def instance(model: type[Model], values: Sequence) -> Model:
+    """A `model` instance from the values of its `model_columns`, as a queryset makes it (saved,
+    of this database)."""
+    return model.from_db(connection.alias, None, values)
