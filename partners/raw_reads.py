@@ -14,12 +14,15 @@ goes through).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
 from django.db import connection
 from django.db.models import Field, Model
+
+from partners.tenancy import get_active_tenant
 
 Column = tuple[str, str, Field]
 Converter = Callable[[Any, Any, Any], Any]
@@ -94,3 +97,32 @@ def instance(model: type[Model], values: Sequence) -> Model:
     """A `model` instance from the values of its `model_columns`, as a queryset makes it (saved,
     of this database)."""
     return model.from_db(connection.alias, None, values)
+
+
+@cache
+def _by_public_id(model: type[Model], fields: tuple[str, ...]) -> tuple[str, tuple[Column, ...]]:
+    wanted = set(fields)
+    columns = tuple(column for column in model_columns(model, "r") if column[2].name in wanted)
+    sql = (
+        f"SELECT {', '.join(sql for _, sql, _ in columns)} "  # noqa: S608
+        f"FROM {quote(model._meta.db_table)} r "
+        f"WHERE r.{quote('tenant_id')} = %s AND r.{quote('public_id')} = %s"
+    )
+    return sql, columns
+
+
+def by_public_id(model: type[Model], public_id, fields: tuple[str, ...] = ("id",)) -> Model | None:
+    """The active partnership's `model` row with this public id, with only `fields` read (the
+    rest deferred, as `only()` leaves them), or None, as for an id that is not a UUID. For the
+    lookups a request makes before its real work (a filter's organisation, a page's cursor),
+    where building the queryset cost four times what running it does."""
+    try:
+        public_id = uuid.UUID(str(public_id))
+    except ValueError:
+        return None
+    sql, columns = _by_public_id(model, fields)
+    key = model._meta.get_field("public_id").get_db_prep_value(public_id, connection)
+    rows = read(sql, columns, [get_active_tenant().pk, key])
+    if not rows:
+        return None
+    return model.from_db(connection.alias, [field.attname for _, _, field in columns], rows[0])

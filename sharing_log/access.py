@@ -28,6 +28,7 @@ from django.http import Http404
 from consent.access import child_visible_to
 from consent.models import DataSubject
 from partners.models import DesignatedManager, Membership, Organisation
+from partners.raw_reads import by_public_id
 from partners.reminders import active_members, ig_officers
 from partners.roles import Role, can
 from sharing_log.choices import SHARING_OUTCOMES, ApprovalOutcome, OverrideKind
@@ -143,15 +144,36 @@ def decision_visibility(membership: Membership) -> list[Visibility] | None:
     return ways
 
 
-def decisions_visible_to(membership: Membership) -> QuerySet[SharingDecision]:
-    """The active partnership's decisions this member may see. Every list starts here."""
+def _visible_by(ways: list[Visibility] | None) -> QuerySet[SharingDecision]:
     decisions = SharingDecision.objects.all()
-    ways = decision_visibility(membership)
     if ways is None:
         return decisions
     if not ways:
         return decisions.none()
     return decisions.filter(reduce(operator.or_, (way.condition for way in ways)))
+
+
+def decisions_visible_to(membership: Membership) -> QuerySet[SharingDecision]:
+    """The active partnership's decisions this member may see. Every list starts here."""
+    return _visible_by(decision_visibility(membership))
+
+
+def decision_place_for(membership: Membership, public_id: UUID | str) -> SharingDecision:
+    """The decision with this public id with only its place in the log read (`decided_at` and
+    `id`: a page's cursor), if the member may see it; otherwise Http404 as decision_get_for.
+    For a member who sees the whole partnership's log it is one raw read (partners.raw_reads):
+    through a queryset, that lookup cost a deep page of the API a tenth of its time."""
+    ways = decision_visibility(membership)
+    if ways is None:
+        found = by_public_id(SharingDecision, public_id, ("id", "decided_at"))
+    else:
+        try:
+            found = _visible_by(ways).only("decided_at", "id").get(public_id=public_id)
+        except (SharingDecision.DoesNotExist, ValueError, ValidationError):
+            found = None
+    if found is None:
+        raise Http404(NOT_FOUND)
+    return found
 
 
 def decision_get_for(membership: Membership, public_id: UUID | str) -> SharingDecision:

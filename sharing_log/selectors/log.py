@@ -15,17 +15,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet, UUIDField
 from django.db.models.expressions import RawSQL
-from django.http import Http404
 
 from consent.models import DataSubject
 from partners.models import Membership, Organisation
 from partners.reminders import tenant_zone
 from sharing_log.access import (
-    NOT_FOUND,
+    decision_place_for,
     decision_visibility,
     decisions_visible_to,
     is_current,
@@ -189,13 +187,6 @@ def with_details(decisions: QuerySet) -> QuerySet:
     )
 
 
-def _cursor(viewer: Membership, public_id: UUID | str) -> SharingDecision:
-    try:
-        return decisions_visible_to(viewer).only("decided_at", "id").get(public_id=public_id)
-    except (SharingDecision.DoesNotExist, ValueError, ValidationError):
-        raise Http404(NOT_FOUND) from None
-
-
 def _after(cursor: SharingDecision | None, time_column: str, descending: bool) -> Q:
     """Rows beyond the cursor. The first term bounds the index scan at the cursor; the rest
     breaks ties by id."""
@@ -322,7 +313,7 @@ def decision_log(
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     descending = before is None
     cursor_id = after if descending else before
-    cursor = _cursor(viewer, cursor_id) if cursor_id else None
+    cursor = decision_place_for(viewer, cursor_id) if cursor_id else None
     # Two steps: the page's keys (the filters, need-to-know and the keyset walk, over the log's
     # indexes alone), then those rows with what a row shows. One query doing both is a join
     # PostgreSQL takes longer to plan than to run.

@@ -432,6 +432,32 @@ def test_a_child_filter_the_caller_may_not_see_is_a_400(log, child, api):
     assert response.json()["errors"][0]["attr"] == "subject"
 
 
+@pytest.mark.parametrize("role", [Role.IG_OFFICER, Role.SENCO])
+def test_a_cursor_or_organisation_not_in_the_callers_log_is_a_400_on_it(
+    log, child, api, other_partnership, role
+):
+    """The IG officer sees the whole log, so their cursor is found by a read of its own; anyone
+    else's through what they may see. Either way a decision of another partnership, or an id
+    that is no decision at all, is not a place in the log."""
+    ours = record(log, log.senco, child, basis=Basis.PUBLIC_INTEREST, consent_scope=None)
+    newer = record(log, log.senco, child, basis=Basis.COURT_ORDER, consent_scope=None)
+    theirs = api(other_partnership.member(role))
+
+    for cursor in ("after", "before"):
+        for value in (ours.public_id, child.public_id, uuid.uuid4()):
+            response = theirs.get("/api/decisions/", {cursor: str(value)})
+            assert response.status_code == 400, (cursor, value)
+            assert response.json()["errors"][0]["attr"] == cursor
+            assert "no decision with this id" in response.json()["errors"][0]["detail"]
+    named = theirs.get("/api/decisions/", {"recipient_organisation": str(log.council.public_id)})
+    assert named.status_code == 400
+    assert named.json()["errors"][0]["attr"] == "recipient_organisation"
+
+    page = api(log.world.member(role)).get("/api/decisions/", {"after": str(newer.public_id)})
+    assert page.status_code == 200
+    assert [row["id"] for row in page.json()["results"]] == [str(ours.public_id)]
+
+
 def test_retrieving_a_decision_is_recorded_in_the_access_audit(log, child, api):
     decision = record(log, log.senco, child, basis=Basis.PUBLIC_INTEREST, consent_scope=None)
 
