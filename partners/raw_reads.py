@@ -126,3 +126,38 @@ def by_public_id(model: type[Model], public_id, fields: tuple[str, ...] = ("id",
     if not rows:
         return None
     return model.from_db(connection.alias, [field.attname for _, _, field in columns], rows[0])
+
+
+def _is_tenant_scoped(model: type[Model]) -> bool:
+    return any(field.name == "tenant" for field in model._meta.concrete_fields)
+
+
+@cache
+def _values_read(
+    model: type[Model], name: str, conditions: tuple[str, ...]
+) -> tuple[str, tuple[Column, ...], tuple[Field, ...]]:
+    meta = model._meta
+    field = meta.get_field(name)
+    compared = tuple(meta.get_field(condition) for condition in conditions)
+    if _is_tenant_scoped(model):
+        compared = (meta.get_field("tenant"), *compared)
+    where = " AND ".join(f"r.{quote(other.column)} = %s" for other in compared)
+    sql = f"SELECT r.{quote(field.column)} FROM {quote(meta.db_table)} r WHERE {where}"  # noqa: S608
+    return sql, ((name, f"r.{quote(field.column)}", field),), compared
+
+
+def column_values(model: type[Model], name: str, **equal) -> list:
+    """The `name` field's value of each `model` row whose fields equal `equal` (a relation by
+    its key), of the active partnership's rows when the model belongs to one, as its
+    tenant-scoped manager reads them. For the keys a request looks up before its real work
+    (the member's grants, the organisations they approve for)."""
+    conditions = tuple(sorted(equal))
+    sql, columns, compared = _values_read(model, name, conditions)
+    values = [equal[condition] for condition in conditions]
+    if len(compared) > len(conditions):
+        values.insert(0, get_active_tenant().pk)
+    params = [
+        field.get_db_prep_value(value, connection)
+        for field, value in zip(compared, values, strict=True)
+    ]
+    return [row[0] for row in read(sql, columns, params)]

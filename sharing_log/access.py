@@ -28,7 +28,7 @@ from django.http import Http404
 from consent.access import child_visible_to
 from consent.models import DataSubject
 from partners.models import DesignatedManager, Membership, Organisation
-from partners.raw_reads import by_public_id
+from partners.raw_reads import by_public_id, column_values
 from partners.reminders import active_members, ig_officers
 from partners.roles import Role, can
 from sharing_log.choices import SHARING_OUTCOMES, ApprovalOutcome, OverrideKind
@@ -52,11 +52,7 @@ def approving_organisation_ids(membership: Membership) -> set[int]:
     manager for, and their own when they are in the manager role."""
     if not membership.is_active:
         return set()
-    ids = set(
-        DesignatedManager.objects.filter(membership=membership).values_list(
-            "organisation_id", flat=True
-        )
-    )
+    ids = set(column_values(DesignatedManager, "organisation", membership=membership.pk))
     if membership.role == Role.MANAGER:
         ids.add(membership.organisation_id)
     return ids
