@@ -30,6 +30,7 @@ from sharing_log.access import (
 )
 from sharing_log.models import DecisionRecipient, SharingDecision
 from sharing_log.models.decisions import recipient_label
+from sharing_log.selectors.keyset import whole_log_keys
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -73,30 +74,72 @@ def _start_of(day: date, tenant) -> datetime:
     return datetime.combine(day, time.min, tzinfo=tenant_zone(tenant))
 
 
+# The filters that name a value of the decision's own: a choice, or a related row.
+CHOSEN = ("outcome", "basis")
+RELATED = ("subject", "organisation", "decided_by")
+
+
+def _equal(filters: DecisionFilters) -> dict:
+    """The filters on the decision's own fields that are set, by field name."""
+    equal = {name: getattr(filters, name) for name in CHOSEN if getattr(filters, name)}
+    equal.update(
+        {name: getattr(filters, name) for name in RELATED if getattr(filters, name) is not None}
+    )
+    return equal
+
+
 def _narrowing(filters: DecisionFilters) -> Q:
     """The filters on the decision itself, as one condition."""
-    condition = Q()
-    if filters.current_only:
-        condition &= is_current()
-    for name in ("outcome", "basis"):
-        if getattr(filters, name):
-            condition &= Q(**{name: getattr(filters, name)})
-    for name in ("subject", "organisation", "decided_by"):
-        if getattr(filters, name) is not None:
-            condition &= Q(**{name: getattr(filters, name)})
-    return condition
+    condition = is_current() if filters.current_only else Q()
+    return condition & Q(**_equal(filters))
+
+
+def _bounds(filters: DecisionFilters, tenant) -> tuple[datetime | None, datetime | None]:
+    """The date range as instants: from the start of its first day, until the start of the day
+    after its last (the partnership's calendar days)."""
+    since = _start_of(filters.decided_from, tenant) if filters.decided_from else None
+    until = (
+        _start_of(filters.decided_to + timedelta(days=1), tenant) if filters.decided_to else None
+    )
+    return since, until
 
 
 def _dated(filters: DecisionFilters, tenant, time_column: str) -> Q:
     """The date range on the column the page walks, so that it bounds the index scan."""
+    since, until = _bounds(filters, tenant)
     condition = Q()
-    if filters.decided_from:
-        condition &= Q(**{f"{time_column}__gte": _start_of(filters.decided_from, tenant)})
-    if filters.decided_to:
-        condition &= Q(
-            **{f"{time_column}__lt": _start_of(filters.decided_to + timedelta(days=1), tenant)}
-        )
+    if since:
+        condition &= Q(**{f"{time_column}__gte": since})
+    if until:
+        condition &= Q(**{f"{time_column}__lt": until})
     return condition
+
+
+def _whole_log_walk(
+    viewer: Membership,
+    filters: DecisionFilters,
+    cursor: SharingDecision | None,
+    descending: bool,
+    limit: int,
+) -> list[tuple]:
+    """The walk for a member who sees every decision of the partnership, by a raw cursor
+    (selectors/keyset.py): the same filters, as plain values."""
+    since, until = _bounds(filters, viewer.tenant)
+    equal = {
+        name: value.pk if name in RELATED else value for name, value in _equal(filters).items()
+    }
+    recipient = filters.recipient_organisation
+    return whole_log_keys(
+        tenant_id=viewer.tenant_id,
+        equal=equal,
+        current_only=filters.current_only,
+        recipient_organisation_id=recipient.pk if recipient is not None else None,
+        since=since,
+        until=until,
+        cursor=(cursor.decided_at, cursor.pk) if cursor is not None else None,
+        descending=descending,
+        limit=limit,
+    )
 
 
 def filtered(viewer: Membership, filters: DecisionFilters) -> tuple[QuerySet, Q, str]:
@@ -224,7 +267,9 @@ def _page_keys(
     recipient_org_log) and the pages merge here. A child's log, or one filtered by recipient,
     is small or has its own index, and takes one query."""
     ways = decision_visibility(viewer)
-    if ways and len(ways) > 1 and filters.subject is None and not filters.recipient_organisation:
+    if ways is None:
+        rows = _whole_log_walk(viewer, filters, cursor, descending, limit)
+    elif len(ways) > 1 and filters.subject is None and not filters.recipient_organisation:
         narrowing = _narrowing(filters)
         rows = []
         for way in ways:

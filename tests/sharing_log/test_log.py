@@ -17,6 +17,7 @@ from partners.models import Membership
 from partners.roles import Role
 from sharing_log import selectors, services
 from sharing_log.choices import Basis, Outcome
+from sharing_log.models import SharingDecision
 from sharing_log.selectors import DecisionFilters, decision_log
 from sharing_log.services import RecipientSpec
 from tests.factories import MembershipFactory
@@ -250,6 +251,56 @@ def test_filters(log, child):
     assert shown(recipient_organisation=log.council, decided_to=today - dt.timedelta(days=1)) == {
         old
     }
+
+
+@pytest.mark.parametrize("role", [Role.IG_OFFICER, Role.AUDITOR])
+def test_the_whole_log_pages_each_filter_newest_first_both_ways(log, child, role):
+    """Those who see every decision walk the log by a statement of its own (selectors/keyset.py).
+    Each filter's pages, followed older and then back newer, hold exactly the decisions that the
+    filter's definition picks, newest first, a tie in time broken by the later id first."""
+    moment = (timezone.now() - dt.timedelta(days=3)).replace(hour=9, minute=0, microsecond=0)
+    yesterday = moment - dt.timedelta(days=1)
+    police = [RecipientSpec(organisation=log.police, person_name="DC Jones")]
+    parent_consent(log.world, log.senco, child)
+    tied = [public_interest(log, log.senco, child, decided_at=moment) for _ in range(2)]
+    aggregate(log, log.senco, recipients=police, decided_at=yesterday)
+    aggregate(log, log.nhs_practitioner, recipients=police, decided_at=moment)
+    record(log, log.practitioner, child, decided_at=yesterday)
+    record(log, log.senco, child, outcome=Outcome.NOT_SHARE, basis="", will_reconsider=False)
+    services.decision_supersede(
+        actor=log.senco,
+        decision=tied[0],
+        draft=draft(log, child, basis=Basis.PUBLIC_INTEREST, consent_scope=None),
+        reason="The support plan was not in fact sent.",
+    )
+    day = moment.date()
+    cases = [
+        ({}, {"superseded_by__isnull": True}),
+        ({"current_only": False}, {}),
+        ({"outcome": Outcome.NOT_SHARE}, {"outcome": Outcome.NOT_SHARE}),
+        ({"basis": Basis.PUBLIC_INTEREST, "current_only": False}, {"basis": Basis.PUBLIC_INTEREST}),
+        ({"subject": child}, {"subject": child, "superseded_by__isnull": True}),
+        ({"organisation": log.nhs}, {"organisation": log.nhs}),
+        ({"decided_by": log.practitioner}, {"decided_by": log.practitioner}),
+        ({"recipient_organisation": log.police}, {"recipients__organisation": log.police}),
+        (
+            {"recipient_organisation": log.police, "decided_from": day},
+            {"recipients__organisation": log.police, "decided_at__gte": moment},
+        ),
+        (
+            {"decided_to": day - dt.timedelta(days=1), "current_only": False},
+            {"decided_at__lt": moment - dt.timedelta(hours=9)},
+        ),
+    ]
+    viewer = log.member(role)
+
+    for filters, definition in cases:
+        expected = list(
+            SharingDecision.objects.filter(**definition).distinct().order_by("-decided_at", "-id")
+        )
+        assert expected, filters
+        for limit in (1, 2, 50):
+            assert walk_log(viewer, limit, **filters) == expected, (filters, limit)
 
 
 def test_a_recipient_with_two_people_shows_the_decision_once(log, child):
