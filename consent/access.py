@@ -267,6 +267,34 @@ def child_visible_to(membership: Membership, child: str, *, listing: bool = Fals
     return _granted_subject_ids(membership, child)
 
 
+def _grant_sql(model, alias: str, child: str, keys: tuple[str, ...]) -> str:
+    meta = model._meta
+    compared = " AND ".join(f"{alias}.{quote(meta.get_field(key).column)} = %s" for key in keys)
+    return (
+        f"EXISTS (SELECT 1 FROM {quote(meta.db_table)} {alias} "  # noqa: S608
+        f"WHERE {alias}.{quote(meta.get_field('content_object').column)} = {child} AND {compared} "
+        "LIMIT 1)"
+    )
+
+
+def child_visible_sql(membership: Membership, child: str) -> tuple[str, list]:
+    """`child_visible_to` for a raw statement (sharing_log/selectors/keyset.py): the same rule,
+    from the same reach and grant keys, as SQL on `child` (a column holding a child's key,
+    already quoted) with its parameters. The two correlated EXISTS are those the ORM writes,
+    so the plans are the same. tests/consent/test_access.py holds the two forms to each other
+    for every kind of member."""
+    reach = _reach(membership)
+    if reach != GRANTED:
+        return ("1 = 1" if reach == EVERYONE else "1 = 0"), []
+    group_id, permission_id = _grant_keys(membership)
+    by_group = _grant_sql(DataSubjectGroupObjectPermission, "gg", child, ("group", "permission"))
+    by_user = _grant_sql(
+        DataSubjectUserObjectPermission, "ug", child, ("permission", "tenant", "user")
+    )
+    params = [group_id, permission_id, permission_id, membership.tenant_id, membership.user_id]
+    return f"({by_group} OR {by_user})", params
+
+
 def subjects_visible_to(membership: Membership) -> QuerySet[DataSubject]:
     """The active partnership's children this member may see. Every list and search starts
     here."""

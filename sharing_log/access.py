@@ -25,10 +25,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from consent.access import child_visible_to
+from consent.access import child_visible_sql, child_visible_to
 from consent.models import DataSubject
 from partners.models import DesignatedManager, Membership, Organisation
-from partners.raw_reads import by_public_id, column_values
+from partners.raw_reads import by_public_id, column_values, quote
 from partners.reminders import active_members, ig_officers
 from partners.roles import Role, can
 from sharing_log.choices import SHARING_OUTCOMES, ApprovalOutcome, OverrideKind
@@ -101,12 +101,19 @@ def _received_by(organisation_id: int) -> Exists:
 @dataclass(frozen=True)
 class Visibility:
     """One way a member comes to see decisions. `condition` selects them as a filter on the log
-    (each decision once); `walk` selects the same decisions joined so that an index reads them
-    newest first by `time_column`, for a log that pages each way separately."""
+    (each decision once). `sql` and `received_by` select the same decisions for a log that pages
+    each way separately, by a raw statement (selectors/keyset.py) that an index reads newest
+    first: `sql` is the condition on the log's row `d`, with its parameters, and `received_by`
+    the organisation whose recipient rows the walk reads (their index, recipient_org_log, orders
+    them by their copy of the time), if any."""
 
     condition: Q
-    walk: Q
-    time_column: str = "decided_at"
+    sql: tuple[str, list]
+    received_by: int | None = None
+
+
+def _log_column(name: str) -> str:
+    return f"d.{quote(SharingDecision._meta.get_field(name).column)}"
 
 
 def decision_visibility(membership: Membership) -> list[Visibility] | None:
@@ -119,24 +126,32 @@ def decision_visibility(membership: Membership) -> list[Visibility] | None:
     organisation_id = membership.organisation_id
     # Asked of the grants for each decision's child, never through the table of every child.
     child_visible = Q(subject__isnull=True) | child_visible_to(membership, "subject_id")
-    made = Q(organisation_id=organisation_id) & child_visible
+    subject = _log_column("subject")
+    granted, granted_params = child_visible_sql(membership, subject)
+    about_visible = f"({subject} IS NULL OR {granted})"
     ways = [
-        Visibility(condition=made, walk=made),
+        Visibility(
+            condition=Q(organisation_id=organisation_id) & child_visible,
+            sql=(
+                f"{_log_column('organisation')} = %s AND {about_visible}",
+                [organisation_id, *granted_params],
+            ),
+        ),
         Visibility(
             condition=_received_by(organisation_id) & child_visible,
-            # The tenant is named so that PostgreSQL walks recipient_org_log.
-            walk=Q(
-                recipients__tenant_id=membership.tenant_id,
-                recipients__organisation_id=organisation_id,
-            )
-            & child_visible,
-            time_column="recipients__decided_at",
+            sql=(about_visible, granted_params),
+            received_by=organisation_id,
         ),
     ]
     approving = approving_organisation_ids(membership)
     if approving:
-        theirs = Q(organisation_id__in=approving)
-        ways.append(Visibility(condition=theirs, walk=theirs))
+        listed = ", ".join(["%s"] * len(approving))
+        ways.append(
+            Visibility(
+                condition=Q(organisation_id__in=approving),
+                sql=(f"{_log_column('organisation')} IN ({listed})", sorted(approving)),
+            )
+        )
     return ways
 
 

@@ -1,10 +1,12 @@
-"""The log's keyset walk for a member who sees the whole partnership's log (the IG officer and
-the auditor), through a raw cursor.
+"""The log's keyset walk through a raw cursor: for a member who sees the whole partnership's log
+(the IG officer and the auditor), and for each way another member sees decisions (made by their
+organisation, received by it, approved by them: sharing_log.access.Visibility, whose `sql`
+carries need-to-know as consent.access.child_visible_sql writes it).
 
-Their pages are most of the API's log reads, and need-to-know narrows nothing for them: the walk
-is the partnership's decisions narrowed by the filters, newest first from the cursor. Built with
-the ORM, that one statement cost a page a third of its time to build and compile, against a
-fraction of a millisecond to run (docs/performance.md, (a)). So it is written here, as the ORM
+The walk is the decisions narrowed by the filters, newest first from the cursor. Built with the
+ORM, that one statement cost a page a third of its time to build and compile (a practitioner's
+page, with a walk for each way and need-to-know's EXISTS in each, half), against a fraction of a
+millisecond to run (docs/performance.md, (a)). So it is written here, as the ORM
 writes it (the same conditions, so the same plan: the tenant named in the anti-join and on the
 recipients, so that PostgreSQL walks their indexes), from the models' metadata. Every value is a
 parameter; only names from the models, quoted, go in the SQL. The meaning of each filter stays
@@ -27,9 +29,10 @@ def _column(model, name: str) -> str:
     return quote(model._meta.get_field(name).column)
 
 
-def whole_log_keys(
+def log_keys(
     *,
     tenant_id: int,
+    condition: tuple[str, list] = ("1 = 1", []),
     equal: Mapping[str, object],
     current_only: bool,
     recipient_organisation_id: int | None,
@@ -40,7 +43,8 @@ def whole_log_keys(
     limit: int,
 ) -> list[tuple]:
     """(time, id, public id) of up to `limit` of the partnership's decisions in page order:
-    those whose fields equal `equal` (a relation by its key), current ones only if asked, sent
+    those that meet `condition` (SQL on the log's row `d`, with its parameters), whose fields
+    equal `equal` (a relation by its key), current ones only if asked, sent
     to the organisation if one is given (then ordered by the recipient's copy of the time), at
     or after `since` and before `until`, and beyond the cursor's (time, id)."""
     decision = SharingDecision._meta
@@ -50,7 +54,8 @@ def whole_log_keys(
         f"d.{_column(SharingDecision, 'decided_at')}",
         decision.get_field("decided_at"),
     )
-    joins, where, params = [], [f"d.{_column(SharingDecision, 'tenant')} = %s"], [tenant_id]
+    joins, where = [], [f"d.{_column(SharingDecision, 'tenant')} = %s", f"({condition[0]})"]
+    params = [tenant_id, *condition[1]]
     if current_only:
         # NOT EXISTS, as access.is_current writes it: walked newest first along the log's index.
         tenant, supersedes = (

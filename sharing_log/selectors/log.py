@@ -23,6 +23,7 @@ from consent.models import DataSubject
 from partners.models import Membership, Organisation
 from partners.reminders import tenant_zone
 from sharing_log.access import (
+    Visibility,
     decision_place_for,
     decision_visibility,
     decisions_visible_to,
@@ -30,7 +31,7 @@ from sharing_log.access import (
 )
 from sharing_log.models import DecisionRecipient, SharingDecision
 from sharing_log.models.decisions import recipient_label
-from sharing_log.selectors.keyset import whole_log_keys
+from sharing_log.selectors.keyset import log_keys
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -115,25 +116,32 @@ def _dated(filters: DecisionFilters, tenant, time_column: str) -> Q:
     return condition
 
 
-def _whole_log_walk(
+def _raw_walk(
     viewer: Membership,
     filters: DecisionFilters,
     cursor: SharingDecision | None,
     descending: bool,
     limit: int,
+    way: Visibility | None = None,
 ) -> list[tuple]:
-    """The walk for a member who sees every decision of the partnership, by a raw cursor
-    (selectors/keyset.py): the same filters, as plain values."""
+    """The walk by a raw cursor (selectors/keyset.py), the same filters as plain values: of the
+    whole log (`way` None, a member who sees every decision), or of one way a member sees
+    decisions (then never with a recipient filter: that is the single walk's)."""
     since, until = _bounds(filters, viewer.tenant)
     equal = {
         name: value.pk if name in RELATED else value for name, value in _equal(filters).items()
     }
     recipient = filters.recipient_organisation
-    return whole_log_keys(
+    if way is not None:
+        recipient_id, condition = way.received_by, way.sql
+    else:
+        recipient_id, condition = (recipient.pk if recipient is not None else None), ("1 = 1", [])
+    return log_keys(
         tenant_id=viewer.tenant_id,
+        condition=condition,
         equal=equal,
         current_only=filters.current_only,
-        recipient_organisation_id=recipient.pk if recipient is not None else None,
+        recipient_organisation_id=recipient_id,
         since=since,
         until=until,
         cursor=(cursor.decided_at, cursor.pk) if cursor is not None else None,
@@ -268,19 +276,11 @@ def _page_keys(
     is small or has its own index, and takes one query."""
     ways = decision_visibility(viewer)
     if ways is None:
-        rows = _whole_log_walk(viewer, filters, cursor, descending, limit)
+        rows = _raw_walk(viewer, filters, cursor, descending, limit)
     elif len(ways) > 1 and filters.subject is None and not filters.recipient_organisation:
-        narrowing = _narrowing(filters)
         rows = []
         for way in ways:
-            column = way.time_column
-            decisions = SharingDecision.objects.filter(
-                way.walk,
-                narrowing,
-                _dated(filters, viewer.tenant, column),
-                _after(cursor, column, descending),
-            )
-            rows += _walk(decisions, column, descending, limit)
+            rows += _raw_walk(viewer, filters, cursor, descending, limit, way)
         rows.sort(reverse=descending)
     else:
         decisions, condition, column = filtered(viewer, filters)

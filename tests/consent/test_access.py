@@ -7,7 +7,9 @@ their partnership; everyone else gets the same 404 as for a child who does not e
 import uuid
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.http import Http404
 from guardian.shortcuts import get_group_perms, get_groups_with_perms
 
@@ -18,7 +20,11 @@ from consent.access import (
     subjects_get_for,
     subjects_visible_to,
 )
-from consent.models import DataSubjectGroupObjectPermission
+from consent.models import (
+    DataSubject,
+    DataSubjectGroupObjectPermission,
+    DataSubjectUserObjectPermission,
+)
 from partners.models import Membership
 from partners.roles import Role
 from partners.services import membership_change
@@ -45,8 +51,24 @@ def sees(membership, child) -> bool:
     together = subjects_get_for(membership, [child.public_id, uuid.uuid4()])
     assert set(together) <= {child.public_id}
     in_batch = child.public_id in together
-    assert got == listed == found == in_batch, (got, listed, found, in_batch)
+    raw = seen_by_raw_statement(membership, child)
+    assert got == listed == found == in_batch == raw, (got, listed, found, in_batch, raw)
     return got
+
+
+def seen_by_raw_statement(membership, child) -> bool:
+    """The rule as the log's raw walk asks it (`child_visible_sql`), in the member's partnership
+    as that walk names it."""
+    quote = connection.ops.quote_name
+    condition, params = access.child_visible_sql(membership, f"s.{quote('id')}")
+    table = quote(DataSubject._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {table} s WHERE s.{quote('id')} = %s "  # noqa: S608
+            f"AND s.{quote('tenant_id')} = %s AND {condition}",
+            [child.pk, membership.tenant_id, *params],
+        )
+        return cursor.fetchone() is not None
 
 
 def granted_organisations(child) -> set:
@@ -176,6 +198,24 @@ def test_a_member_who_moves_organisation_sees_what_their_new_one_sees(world, chi
     )
 
     assert not sees(practitioner, child)
+
+
+def test_a_child_granted_to_one_person_is_seen_by_them(world, child):
+    # Guardian's per-user grant: the exception beside the organisations' grants.
+    nurse = world.nhs_practitioner
+    assert not sees(nurse, child)
+
+    DataSubjectUserObjectPermission.objects.create(
+        user=nurse.user,
+        content_object=child,
+        permission=Permission.objects.get(codename=access.VIEW_PERMISSION),
+    )
+
+    assert sees(nurse, child)
+    other = open_record(
+        world.member(Role.SENCO), forenames="Other", nhs_number="", confirmed_different=True
+    )
+    assert not sees(nurse, other)
 
 
 def test_a_deactivated_membership_sees_nobody(world, child):
