@@ -16,9 +16,9 @@ re-export them.
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import reduce
+from functools import cache, cached_property, reduce
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -107,9 +107,15 @@ class Visibility:
     the organisation whose recipient rows the walk reads (their index, recipient_org_log, orders
     them by their copy of the time), if any."""
 
-    condition: Q
     sql: tuple[str, list]
+    # Builds `condition`. Only a queryset asks for it: the log's pages walk by `sql`, and
+    # building need-to-know's EXISTS for nothing was a tenth of a practitioner's page.
+    build_condition: Callable[[], Q]
     received_by: int | None = None
+
+    @cached_property
+    def condition(self) -> Q:
+        return self.build_condition()
 
 
 def _log_column(name: str) -> str:
@@ -124,21 +130,25 @@ def decision_visibility(membership: Membership) -> list[Visibility] | None:
     if can(membership, "decisions.view_all"):
         return None
     organisation_id = membership.organisation_id
+
     # Asked of the grants for each decision's child, never through the table of every child.
-    child_visible = Q(subject__isnull=True) | child_visible_to(membership, "subject_id")
+    @cache
+    def child_visible() -> Q:
+        return Q(subject__isnull=True) | child_visible_to(membership, "subject_id")
+
     subject = _log_column("subject")
     granted, granted_params = child_visible_sql(membership, subject)
     about_visible = f"({subject} IS NULL OR {granted})"
     ways = [
         Visibility(
-            condition=Q(organisation_id=organisation_id) & child_visible,
+            build_condition=lambda: Q(organisation_id=organisation_id) & child_visible(),
             sql=(
                 f"{_log_column('organisation')} = %s AND {about_visible}",
                 [organisation_id, *granted_params],
             ),
         ),
         Visibility(
-            condition=_received_by(organisation_id) & child_visible,
+            build_condition=lambda: _received_by(organisation_id) & child_visible(),
             sql=(about_visible, granted_params),
             received_by=organisation_id,
         ),
@@ -148,7 +158,7 @@ def decision_visibility(membership: Membership) -> list[Visibility] | None:
         listed = ", ".join(["%s"] * len(approving))
         ways.append(
             Visibility(
-                condition=Q(organisation_id__in=approving),
+                build_condition=lambda: Q(organisation_id__in=approving),
                 sql=(f"{_log_column('organisation')} IN ({listed})", sorted(approving)),
             )
         )
