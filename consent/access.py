@@ -22,8 +22,8 @@ from uuid import UUID
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ImproperlyConfigured
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -37,8 +37,9 @@ from consent.models import (
     TeamMember,
 )
 from partners.models import Membership, Organisation
-from partners.raw_reads import quote, read
+from partners.raw_reads import instance, model_columns, quote, read
 from partners.roles import can
+from partners.tenancy import active_tenant_or_none
 
 VIEW_PERMISSION = "view_datasubject"
 NOT_FOUND = "No such child or young person."
@@ -148,6 +149,45 @@ def subject_sync_access(*, subject: DataSubject) -> None:
     stale = [row.pk for group_id, row in granted.items() if group_id not in wanted_groups]
     if stale:
         DataSubjectGroupObjectPermission.objects.filter(pk__in=stale).delete()
+
+
+def granted_organisations(
+    subject_ids: Iterable[int], organisation_ids: Iterable[int]
+) -> set[tuple[int, int]]:
+    """Which of these organisations hold the view grant on which of these children, as (child,
+    organisation) pairs: one raw statement (partners.raw_reads), asked by every decision to
+    share, to learn whether it involves anyone new (building it with the ORM, through the
+    group's link to its organisation, cost more than running it)."""
+    subjects, organisations = sorted(set(subject_ids)), sorted(set(organisation_ids))
+    if not subjects or not organisations:
+        return set()
+    grant, link, permission = (
+        DataSubjectGroupObjectPermission._meta,
+        OrganisationGroup._meta,
+        Permission._meta,
+    )
+
+    def column(meta, name: str) -> str:
+        return quote(meta.get_field(name).column)
+
+    def among(values: list) -> str:
+        return ", ".join(["%s"] * len(values))
+
+    sql = (
+        f"SELECT g.{column(grant, 'content_object')}, o.{column(link, 'organisation')} "  # noqa: S608
+        f"FROM {quote(grant.db_table)} g "
+        f"JOIN {quote(link.db_table)} o ON o.{column(link, 'group')} = g.{column(grant, 'group')} "
+        f"JOIN {quote(permission.db_table)} p "
+        f"ON p.{quote(permission.pk.column)} = g.{column(grant, 'permission')} "
+        f"WHERE p.{column(permission, 'content_type')} = %s "
+        f"AND p.{column(permission, 'codename')} = %s "
+        f"AND g.{column(grant, 'content_object')} IN ({among(subjects)}) "
+        f"AND o.{column(link, 'organisation')} IN ({among(organisations)})"
+    )
+    content_type = ContentType.objects.get_for_model(DataSubject).pk
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [content_type, VIEW_PERMISSION, *subjects, *organisations])
+        return {(child, organisation) for child, organisation in cursor.fetchall()}
 
 
 # --- Reading -------------------------------------------------------------------------------------
@@ -321,18 +361,53 @@ def subject_is_visible_to(membership: Membership, subject: DataSubject) -> bool:
     return group_grants.exists() or user_grants.exists()
 
 
+@cache
+def _subject_read() -> tuple[str, tuple]:
+    """A child by public id within a partnership, with their current setting (as
+    `select_related` reads it), for a need-to-know condition to follow."""
+    subject, setting = DataSubject._meta, Organisation._meta
+    columns = model_columns(DataSubject, "s") + model_columns(Organisation, "o")
+    sql = (
+        f"SELECT {', '.join(sql for _, sql, _ in columns)} "  # noqa: S608
+        f"FROM {quote(subject.db_table)} s LEFT JOIN {quote(setting.db_table)} o "
+        f"ON o.{quote(setting.pk.column)} = s.{quote(subject.get_field('current_setting').column)} "
+        f"WHERE s.{quote('tenant_id')} = %s AND s.{quote('public_id')} = %s AND "
+    )
+    return sql, columns
+
+
 def subject_get_for(membership: Membership, public_id: UUID | str) -> DataSubject:
     """The child with this public id, if the member may see them; otherwise Http404, with the
-    same message however it failed (and never anything about the child). Two small queries:
-    the child by its id, then its grants; as one, PostgreSQL planned the join for 2 ms and
-    hashed every grant of the organisation (docs/performance.md)."""
-    try:
-        subject = DataSubject.objects.select_related("current_setting").get(public_id=public_id)
-    except (DataSubject.DoesNotExist, ValueError, ValidationError):
-        raise Http404(NOT_FOUND) from None
-    # The tenant-scoped manager has already filtered by tenant; the check says it again.
-    if not subject_is_visible_to(membership, subject):
+    same message however it failed (and never anything about the child).
+
+    One statement through a raw cursor (partners.raw_reads): the child by id, their current
+    setting, and the need-to-know condition of `child_visible_sql`, the same two EXISTS that
+    probe the grants by the child's key. Every page and API call about a child asks it first;
+    through the ORM it was two queries (the child, then its grants) that cost several times
+    what running them does (docs/performance.md, (c))."""
+    active = active_tenant_or_none()
+    if active is not None and active.pk != membership.tenant_id:
         raise Http404(NOT_FOUND)
+    try:
+        key = UUID(str(public_id))
+    except ValueError:
+        raise Http404(NOT_FOUND) from None
+    if _reach(membership) == NOBODY:
+        raise Http404(NOT_FOUND)
+    sql, columns = _subject_read()
+    visible, params = child_visible_sql(membership, f"s.{quote(DataSubject._meta.pk.column)}")
+    public_id_field = DataSubject._meta.get_field("public_id")
+    rows = read(
+        sql + visible,
+        columns,
+        [membership.tenant_id, public_id_field.get_db_prep_value(key, connection), *params],
+    )
+    if not rows:
+        raise Http404(NOT_FOUND)
+    width = len(DataSubject._meta.concrete_fields)
+    subject = instance(DataSubject, rows[0][:width])
+    setting = instance(Organisation, rows[0][width:]) if subject.current_setting_id else None
+    DataSubject._meta.get_field("current_setting").set_cached_value(subject, setting)
     setattr(subject, _CHECKED_FOR, membership.pk)
     return subject
 

@@ -17,9 +17,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from agreements.choices import InformationLevel
-from consent.access import VIEW_PERMISSION, subject_is_visible_to, subject_sync_access
+from consent.access import granted_organisations, subject_is_visible_to, subject_sync_access
 from consent.choices import CheckReason
-from consent.models import DataSubject, DataSubjectGroupObjectPermission
+from consent.models import DataSubject
 from consent.selectors import ConsentCheck, consent_check, consents_preload_for_check
 from notifications.services import notify
 from partners.models import Membership
@@ -330,15 +330,10 @@ def _access_changes(
     end an earlier share; a share may involve recipients not yet granted the record. The grants
     are read in one query for all of them."""
     wanted = [_organisations_to_grant(decision, recipients) for decision, recipients in built]
-    granted = set()
-    if any(wanted):
-        granted = set(
-            DataSubjectGroupObjectPermission.objects.filter(
-                content_object_id__in={decision.subject_id for decision, _ in built},
-                permission__codename=VIEW_PERMISSION,
-                group__sharewell_organisation__organisation_id__in=set().union(*wanted),
-            ).values_list("content_object_id", "group__sharewell_organisation__organisation_id")
-        )
+    granted = granted_organisations(
+        {decision.subject_id for decision, _ in built if decision.subject_id is not None},
+        set().union(*wanted),
+    )
     return [
         decision.subject_id is not None
         and (
