@@ -15,7 +15,7 @@ from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
 
 from consent.access import subject_get_for
-from partners.api.shell import LOOKUPS, TenantViewSet
+from partners.api.shell import LOOKUPS, CopiedFieldsMixin, TenantViewSet
 from partners.models import Membership, Organisation
 from partners.raw_reads import by_public_id
 from sharing_log import services
@@ -44,7 +44,7 @@ from sharing_log.selectors import (
 from sharing_log.services import MAX_BATCH
 
 
-class DecisionQuerySerializer(serializers.Serializer):
+class DecisionQuerySerializer(CopiedFieldsMixin, serializers.Serializer):
     """The log's filters. Nothing about a child goes in a query string but the child's opaque
     id; dates are the partnership's calendar days, inclusive."""
 

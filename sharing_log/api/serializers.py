@@ -16,7 +16,7 @@ from agreements.selectors import agreements_visible_to
 from consent.access import subject_get_for, subjects_get_for, subjects_visible_to
 from consent.choices import SpecialCategory
 from consent.models import DataSubject
-from partners.api.shell import PublicIdField
+from partners.api.shell import CopiedFieldsMixin, PublicIdField
 from partners.models import Organisation
 from sharing_log.choices import (
     GOLDEN_RULE_6_CHECKS,
@@ -93,7 +93,7 @@ class VisibleDecisionField(_ScopedIdField):
 # --- Writing ----------------------------------------------------------------------------------
 
 
-class RecipientInSerializer(serializers.Serializer):
+class RecipientInSerializer(CopiedFieldsMixin, serializers.Serializer):
     organisation = PublicIdField(
         queryset=Organisation.objects,
         required=False,
@@ -107,7 +107,7 @@ class RecipientInSerializer(serializers.Serializer):
     person_role = serializers.CharField(max_length=150, required=False, allow_blank=True)
 
 
-class DecisionInSerializer(serializers.Serializer):
+class DecisionInSerializer(CopiedFieldsMixin, serializers.Serializer):
     """A decision as the API takes it. Field names are the record's; the service validates the
     rules (which answers each basis and outcome needs) and answers 400 with field messages."""
 
