@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import cache
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.utils import timezone
 
 from partners.models import Tenant
+from partners.raw_reads import quote
 from partners.reminders import local_today, long_date
 from partners.roles import can
 from sharing_log.chain import decision_hashes
@@ -50,17 +53,47 @@ def today(tenant: Tenant) -> date:
     return local_today(tenant)
 
 
-def _locked_head(tenant: Tenant) -> SharingLogHead:
-    """The tenant's chain head, locked until the transaction ends: the next writer of this
-    tenant waits here, so two decisions never take the same place in the chain. The first
-    decision of a tenant creates the row; a concurrent first writer's insert is ignored and it
-    waits on the lock like any other."""
-    heads = SharingLogHead.objects.select_for_update()
-    head = heads.filter(tenant=tenant).first()
-    if head is None:
-        SharingLogHead.objects.bulk_create([SharingLogHead(tenant=tenant)], ignore_conflicts=True)
-        head = heads.get(tenant=tenant)
-    return head
+@cache
+def _head_statements() -> tuple[str, str]:
+    """Locking the chain head, and moving it: two statements every decision makes, through a
+    raw cursor (building them with the ORM cost more than running them, docs/performance.md
+    (c)). SQLite has no row locks; its writers take the database's lock instead (IMMEDIATE)."""
+    meta = SharingLogHead._meta
+    table, tenant = quote(meta.db_table), quote(meta.pk.column)
+    sequence, chain, updated = (
+        quote(meta.get_field(name).column) for name in ("sequence", "chain_hash", "updated_at")
+    )
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    return (
+        f"SELECT {sequence}, {chain} FROM {table} WHERE {tenant} = %s{lock}",  # noqa: S608
+        f"UPDATE {table} SET {sequence} = %s, {chain} = %s, {updated} = %s "  # noqa: S608
+        f"WHERE {tenant} = %s",
+    )
+
+
+def _locked_head(tenant: Tenant) -> tuple[int, str]:
+    """The tenant's chain head (its last sequence and chain hash), locked until the transaction
+    ends: the next writer of this tenant waits here, so two decisions never take the same place
+    in the chain. The first decision of a tenant creates the row; a concurrent first writer's
+    insert is ignored and it waits on the lock like any other."""
+    lock, _ = _head_statements()
+    with connection.cursor() as cursor:
+        cursor.execute(lock, [tenant.pk])
+        head = cursor.fetchone()
+        if head is None:
+            SharingLogHead.objects.bulk_create(
+                [SharingLogHead(tenant=tenant)], ignore_conflicts=True
+            )
+            cursor.execute(lock, [tenant.pk])
+            head = cursor.fetchone()
+    return head[0], head[1]
+
+
+def _move_head(tenant: Tenant, sequence: int, chain_hash: str) -> None:
+    _, move = _head_statements()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(move, [sequence, chain_hash, now, tenant.pk])
 
 
 def append_to_chain(
@@ -79,8 +112,8 @@ def append_all_to_chain(
     order, and save them with their recipients: one lock, one insert of the decisions, one of
     the recipients and one move of the head, however many. Runs inside the caller's
     transaction."""
-    head = _locked_head(entries[0][0].tenant)
-    sequence, previous = head.sequence, head.chain_hash
+    tenant = entries[0][0].tenant
+    sequence, previous = _locked_head(tenant)
     for decision, recipients in entries:
         sequence += 1
         decision.sequence = sequence
@@ -96,6 +129,4 @@ def append_all_to_chain(
     DecisionRecipient.objects.bulk_create(
         [recipient for _, recipients in entries for recipient in recipients]
     )
-    SharingLogHead.objects.filter(pk=head.pk).update(
-        sequence=sequence, chain_hash=previous, updated_at=timezone.now()
-    )
+    _move_head(tenant, sequence, previous)
