@@ -99,6 +99,19 @@ def instance(model: type[Model], values: Sequence) -> Model:
     return model.from_db(connection.alias, None, values)
 
 
+def prefetched(obj: Model, name: str, related: list[Model]) -> None:
+    """Leave `related` as what `prefetch_related(name)` would have read for `obj` (a reverse
+    foreign key): `obj.<name>.all()` answers from it without a query. Django keeps a prefetched
+    relation as the relation's queryset with its results in hand, under the relation's name;
+    this keeps it the same way."""
+    queryset = getattr(obj, name).get_queryset()
+    queryset._result_cache = related
+    queryset._prefetch_done = True
+    if not hasattr(obj, "_prefetched_objects_cache"):
+        obj._prefetched_objects_cache = {}
+    obj._prefetched_objects_cache[name] = queryset
+
+
 @cache
 def _by_public_id(model: type[Model], fields: tuple[str, ...]) -> tuple[str, tuple[Column, ...]]:
     wanted = set(fields)

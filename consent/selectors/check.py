@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
+from django.db import connection
 from django.db.models import prefetch_related_objects
 
 from agreements.models import ConsentScope
@@ -18,12 +20,14 @@ from consent.choices import (
     SpecialCategory,
 )
 from consent.models import (
+    ConsentPurpose,
     ConsentRecord,
     DataSubject,
 )
 from consent.selectors._common import _today, consent_settings
 from consent.selectors.records import due_review_at_twelve, needs_young_person_renewal
 from partners.models import Organisation
+from partners.raw_reads import instance, model_columns, prefetched, quote, read
 from partners.reminders import long_date
 
 
@@ -126,16 +130,54 @@ CHECK_ORDER = ("-given_on", "-created_at", "-id")
 _PRELOADED = "_consents_for_check"
 
 
+@cache
+def _records_read() -> tuple[str, tuple, int]:
+    """A child's consent records given by a day, newest first (CHECK_ORDER), each with its
+    purposes (by id, their order) joined, a purpose a row."""
+    record, purpose = ConsentRecord._meta, ConsentPurpose._meta
+    columns = model_columns(ConsentRecord, "r") + model_columns(ConsentPurpose, "p")
+
+    def column(meta, alias: str, name: str) -> str:
+        return f"{alias}.{quote(meta.get_field(name).column)}"
+
+    sql = (
+        f"SELECT {', '.join(sql for _, sql, _ in columns)} "  # noqa: S608
+        f"FROM {quote(record.db_table)} r LEFT JOIN {quote(purpose.db_table)} p "
+        f"ON {column(purpose, 'p', 'consent')} = {column(record, 'r', 'id')} "
+        f"AND {column(purpose, 'p', 'tenant')} = {column(record, 'r', 'tenant')} "
+        f"WHERE {column(record, 'r', 'tenant')} = %s AND {column(record, 'r', 'subject')} = %s "
+        f"AND {column(record, 'r', 'given_on')} <= %s "
+        f"ORDER BY {column(record, 'r', 'given_on')} DESC, "
+        f"{column(record, 'r', 'created_at')} DESC, {column(record, 'r', 'id')} DESC, "
+        f"{column(purpose, 'p', 'id')}"
+    )
+    return sql, columns, len(record.concrete_fields)
+
+
 def _records_for_check(subject: DataSubject, on: date) -> list[ConsentRecord]:
+    """The child's records given by `on`, newest first, with their purposes, as
+    `subject.consents.filter(given_on__lte=on).prefetch_related("purposes")` reads them. Every
+    decision to share about a child asks this, so it is one statement through a raw cursor
+    (partners.raw_reads): the ORM's two queries cost 1.7 ms of CPU, most of it building and
+    compiling them (docs/performance.md, (c))."""
     preloaded = getattr(subject, _PRELOADED, None)
     if preloaded is not None:
         return [record for record in preloaded if record.given_on <= on]
-    # Read through the child, each record's `subject` is this one, not read again.
-    return list(
-        subject.consents.filter(given_on__lte=on)
-        .prefetch_related(*SCOPE_PREFETCH)
-        .order_by(*CHECK_ORDER)
-    )
+    sql, columns, width = _records_read()
+    day = connection.ops.adapt_datefield_value(on)
+    rows = read(sql, columns, [subject.tenant_id, subject.pk, day])
+    records: dict[int, tuple[ConsentRecord, list]] = {}
+    for row in rows:
+        found = records.get(row[0])
+        if found is None:
+            record = instance(ConsentRecord, row[:width])
+            record.subject = subject
+            found = records[row[0]] = (record, [])
+        if row[width] is not None:
+            found[1].append(instance(ConsentPurpose, row[width:]))
+    for record, purposes in records.values():
+        prefetched(record, "purposes", purposes)
+    return [record for record, _ in records.values()]
 
 
 def consents_preload_for_check(subjects: Iterable[DataSubject | None]) -> None:
