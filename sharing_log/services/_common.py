@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from partners.models import Tenant
 from partners.raw_reads import quote
+from partners.raw_writes import insert
 from partners.reminders import local_today, long_date
 from partners.roles import can
 from sharing_log.chain import decision_hashes
@@ -119,14 +120,12 @@ def append_all_to_chain(
         decision.sequence = sequence
         decision.content_hash, decision.chain_hash = decision_hashes(decision, recipients, previous)
         previous = decision.chain_hash
-    SharingDecision.objects.bulk_create([decision for decision, _ in entries])
+    insert([decision for decision, _ in entries])
     for decision, recipients in entries:
         for recipient in recipients:
             recipient.decision = decision
         # The recipients as recorded, for the answer (selectors.recorded_row) to write without
         # reading them back.
         decision.recorded_recipients = list(recipients)
-    DecisionRecipient.objects.bulk_create(
-        [recipient for _, recipients in entries for recipient in recipients]
-    )
+    insert([recipient for _, recipients in entries for recipient in recipients])
     _move_head(tenant, sequence, previous)
