@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agreements.choices import Channel, InformationLevel, SharingMethod
-from agreements.models import ConsentScope, DataItem
+from agreements.models import ConsentScope, DataItem, LegalBasis
 from agreements.selectors import agreements_visible_to
 from consent.access import subject_get_for, subjects_get_for, subjects_visible_to
 from consent.choices import SpecialCategory
@@ -34,6 +34,7 @@ from sharing_log.selectors import (
     decisions_visible_to,
     notice_acknowledged_ids,
     override_status,
+    statutory_gateway_by_id,
     statutory_gateways,
 )
 from sharing_log.services import MAX_BATCH, DecisionDraft, RecipientSpec
@@ -83,6 +84,12 @@ class DataItemField(_ScopedIdField):
 class GatewayField(_ScopedIdField):
     def get_queryset(self):
         return statutory_gateways()
+
+    def look_up(self, public_id):
+        found = statutory_gateway_by_id(public_id)
+        if found is None:
+            self.fail("does_not_exist", model=LegalBasis._meta.verbose_name)
+        return found
 
 
 class VisibleDecisionField(_ScopedIdField):

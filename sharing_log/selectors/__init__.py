@@ -20,6 +20,7 @@ from sharing_log.selectors.decisions import (
     override_status,
     override_status_for,
     overrides_pending_for,
+    statutory_gateway_by_id,
     statutory_gateways,
 )
 from sharing_log.selectors.export import EXPORT_HEADER, decision_export_rows
@@ -68,5 +69,6 @@ __all__ = [
     "override_status_for",
     "overrides_pending_for",
     "recorded_row",
+    "statutory_gateway_by_id",
     "statutory_gateways",
 ]

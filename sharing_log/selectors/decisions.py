@@ -7,7 +7,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Sequence
 from datetime import date
+from functools import cache
+from uuid import UUID
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from agreements.choices import LegalBasisKind
@@ -16,8 +19,10 @@ from consent.access import subject_get_for
 from consent.models import DataSubject
 from consent.selectors import ConsentCheck
 from partners.models import Membership, TrainingPolicy
+from partners.raw_reads import instance, model_columns, quote, read
 from partners.reminders import local_today
 from partners.selectors import training_is_current
+from partners.tenancy import active_tenant_or_none
 from sharing_log.access import (
     approving_organisation_ids,
     decisions_visible_to,
@@ -136,3 +141,36 @@ def statutory_gateways() -> QuerySet[LegalBasis]:
     """The statutes a decision may name as its gateway: the shared reference rows and the
     partnership's own, that are current."""
     return LegalBasis.objects.available().filter(kind=LegalBasisKind.STATUTE)
+
+
+@cache
+def _gateway_read() -> tuple[str, tuple]:
+    meta = LegalBasis._meta
+    columns = model_columns(LegalBasis, "b")
+
+    def column(name: str) -> str:
+        return f"b.{quote(meta.get_field(name).column)}"
+
+    sql = (
+        f"SELECT {', '.join(sql for _, sql, _ in columns)} "  # noqa: S608
+        f"FROM {quote(meta.db_table)} b WHERE {column('public_id')} = %s "
+        f"AND {column('kind')} = %s AND {column('is_active')} = %s "
+        f"AND ({column('tenant')} IS NULL OR {column('tenant')} = %s)"
+    )
+    return sql, columns
+
+
+def statutory_gateway_by_id(public_id: UUID) -> LegalBasis | None:
+    """The one of `statutory_gateways()` with this public id, or None: the same conditions (a
+    current statute, shared or the active partnership's own) as one statement through a raw
+    cursor (partners.raw_reads), for the gateway a decision names, where the queryset cost more
+    to build than to run (docs/performance.md, (c)). A test holds the two to each other."""
+    sql, columns = _gateway_read()
+    tenant = active_tenant_or_none()
+    key = LegalBasis._meta.get_field("public_id").get_db_prep_value(public_id, connection)
+    rows = read(
+        sql,
+        columns,
+        [key, LegalBasisKind.STATUTE.value, True, tenant.pk if tenant is not None else None],
+    )
+    return instance(LegalBasis, rows[0]) if rows else None

@@ -5,12 +5,14 @@ not give."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from agreements.choices import InformationLevel
+from agreements.choices import InformationLevel, LegalBasisKind
+from agreements.models import LegalBasis
 from consent import services as consent_services
 from consent.access import subject_is_visible_to
 from consent.choices import Decision
@@ -498,3 +500,37 @@ def test_the_gateways_are_the_maintained_list_of_statutes(log):
         "Education Act 2002 section 175",
     } <= citations
     assert "UK GDPR Article 6(1)(e)" not in citations
+
+
+def test_a_gateway_named_by_its_id_is_one_of_the_gateways(log, other_partnership):
+    # statutory_gateway_by_id (the API's gateway field) asks the same conditions as the list in
+    # one raw statement: the same rows are found, read whole, and no other.
+    tenant = log.partnership.tenant
+    own = LegalBasis.objects.create(
+        tenant=tenant, code="local-act", kind=LegalBasisKind.STATUTE, citation="Local Act 2020"
+    )
+    theirs = LegalBasis.objects.create(
+        tenant=other_partnership.tenant,
+        code="their-act",
+        kind=LegalBasisKind.STATUTE,
+        citation="Their Act 2021",
+    )
+    retired = LegalBasis.objects.create(
+        tenant=tenant,
+        code="old-act",
+        kind=LegalBasisKind.STATUTE,
+        citation="Old Act 1990",
+        is_active=False,
+    )
+    article = LegalBasis.objects.get(tenant__isnull=True, citation="UK GDPR Article 6(1)(e)")
+
+    gateways = list(selectors.statutory_gateways())
+    assert own in gateways
+    for statute in gateways:
+        found = selectors.statutory_gateway_by_id(statute.public_id)
+        assert found is not None, statute.citation
+        for field in LegalBasis._meta.concrete_fields:
+            assert getattr(found, field.attname) == getattr(statute, field.attname), field
+    for other in (theirs, retired, article):
+        assert selectors.statutory_gateway_by_id(other.public_id) is None, other.citation
+    assert selectors.statutory_gateway_by_id(uuid.uuid4()) is None
