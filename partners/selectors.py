@@ -27,6 +27,7 @@ from partners.models import (
     TrainingRecord,
     User,
 )
+from partners.prepared import prepared_statements
 from partners.raw_reads import instance, model_columns, quote, read
 from partners.roles import can
 
@@ -199,7 +200,9 @@ def api_token_for(*, digest: str) -> ApiToken | None:
     cost five times as much to build, compile and read as to run (docs/performance.md, (a)).
     The digest is unique, so there is one row or none."""
     sql, columns = _token_read()
-    rows = read(sql, columns, [digest, True, True, True])
+    # Found by a unique key, so one plan serves every digest: prepared (partners/prepared.py).
+    with prepared_statements():
+        rows = read(sql, columns, [digest, True, True, True])
     if not rows:
         return None
     values, made = rows[0], []

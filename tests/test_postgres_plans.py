@@ -1,20 +1,23 @@
 """What PostgreSQL is told and given so that the partnership's largest lists stay fast
-(docs/performance.md, (h)): the web's connections do not compile queries to machine code (JIT)
-and plan a statement they run again only once (prepared statements, (c)), and finding a child,
-or a person, by part of a name reads trigram indexes instead of every row. PostgreSQL only:
-SQLite has neither."""
+(docs/performance.md, (h)): the web's connections do not compile queries to machine code (JIT),
+they prepare the statements of recording a decision and of finding an API token, and no others
+((c)), and finding a child, or a person, by part of a name reads trigram indexes instead of
+every row. PostgreSQL only: SQLite has neither."""
 
 from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 
 from consent import selectors
 from consent.models import DataSubject
 from partners.models import Membership, User
+from partners.prepared import PREPARE_AFTER, prepared_statements
 from partners.roles import Role
 from partners.selectors import membership_list
 from tests.factories import DataSubjectFactory
+from tests.partners.test_api import token_client, token_for
 
 pytestmark = [
     pytest.mark.django_db,
@@ -46,22 +49,51 @@ def test_the_web_connections_do_not_compile_queries():
         assert cursor.fetchone()[0] == "off"
 
 
-def test_a_statement_the_web_runs_again_is_planned_once(in_tenant):
-    # A decision's fifteen statements spent over half of PostgreSQL's time being planned, each
-    # time (docs/performance.md, (c)): the second run of a statement is prepared, and the
-    # connection's later runs execute it.
-    def statements() -> set[str]:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT statement FROM pg_prepared_statements")
-            return {row[0] for row in cursor.fetchall()}
+def _prepared_statements() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return {row[0] for row in cursor.fetchall()}
 
-    before = statements()
-    for surname in ("Ashworth", "Bramley", "Cartwright"):
+
+def _children_named(*surnames: str) -> None:
+    for surname in surnames:
         list(DataSubject.objects.filter(surname=surname).values_list("pk", flat=True))
-    prepared = [text for text in statements() - before if "consent_datasubject" in text]
+
+
+@override_settings(SHAREWELL_PREPARED_STATEMENTS=True)
+def test_the_write_paths_statements_are_prepared_and_no_others(in_tenant):
+    # A decision's statements spent over half of PostgreSQL's time being planned (docs/
+    # performance.md, (c)); a generic plan for a list page's statements cost three to four times
+    # a fresh one. So statements are prepared only inside prepared_statements().
+    before = _prepared_statements()
+    _children_named("Ashworth", "Bramley", "Cartwright")
+    assert not [text for text in _prepared_statements() - before if "surname" in text]
+
+    with prepared_statements():
+        _children_named("Ashworth", "Bramley", "Cartwright")
+    prepared = [text for text in _prepared_statements() - before if "surname" in text]
     assert len(prepared) == 1, prepared
-    # Its values are parameters, not part of the statement: the same plan serves every surname.
+    # Its values are parameters, not part of the statement: one plan may serve every surname.
     assert "$" in prepared[0] and "Bramley" not in prepared[0], prepared[0]
+    # Outside the block the connection prepares nothing again.
+    assert connection.connection.prepare_threshold is None
+
+
+@override_settings(SHAREWELL_PREPARED_STATEMENTS=False)
+def test_with_prepared_statements_off_nothing_is_prepared(in_tenant):
+    # DATABASE_PREPARED_STATEMENTS=false: for a pooler that cannot keep them.
+    before = _prepared_statements()
+    with prepared_statements():
+        _children_named("Ashworth", "Bramley", "Cartwright", "Dunmore")
+    assert not [text for text in _prepared_statements() - before if "surname" in text]
+
+
+@override_settings(SHAREWELL_PREPARED_STATEMENTS=True)
+def test_an_api_request_finds_its_token_by_a_prepared_statement(partnership):
+    client = token_client(token_for(partnership.member(Role.IG_OFFICER)))
+    for _ in range(PREPARE_AFTER + 1):
+        assert client.get("/api/organisations/").status_code == 200
+    assert [text for text in _prepared_statements() if "partners_apitoken" in text]
 
 
 def test_finding_a_child_by_part_of_a_name_reads_the_trigram_indexes(in_tenant):

@@ -123,17 +123,12 @@ else:
     # database must pass the `options` startup parameter (PgBouncer: ignore_startup_parameters
     # does not list it), or set `jit = off` on the role instead.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
-    # Parameters go to the server apart from the SQL, so a statement a connection runs again
-    # (every request runs the same few dozen) is planned once and then executed as prepared:
-    # planning was over half of PostgreSQL's time for a decision's fifteen short statements
-    # (docs/performance.md, (c)). A transaction-mode pooler in front of the database must keep
-    # prepared statements (PgBouncer 1.21+: max_prepared_statements), or set
-    # DATABASE_PREPARED_STATEMENTS=false.
-    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
-        DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
-        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = env.int(
-            "DATABASE_PREPARE_THRESHOLD", default=2
-        )
+    # Values go to the server apart from the SQL, so that the views recording decisions can run
+    # their statements prepared (partners/prepared.py); nothing else is prepared. A
+    # transaction-mode pooler in front of the database must keep prepared statements (PgBouncer
+    # 1.21+: max_prepared_statements), or set DATABASE_PREPARED_STATEMENTS=false.
+    DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
+SHAREWELL_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from consent.access import subject_get_for
 from partners.api.shell import LOOKUPS, CopiedFieldsMixin, TenantViewSet
 from partners.models import Membership, Organisation
+from partners.prepared import with_prepared_statements
 from partners.raw_reads import by_public_id
 from sharing_log import services
 from sharing_log.api.serializers import (
@@ -235,12 +236,14 @@ class DecisionViewSet(TenantViewSet):
         audit_decision(request, decision)
         return self.respond(DecisionSerializer, decision)
 
+    @with_prepared_statements
     def create(self, request, *args, **kwargs):
         payload = DecisionInSerializer(data=request.data, context=self._writing_context())
         payload.is_valid(raise_exception=True)
         return recorded(services.decision_record(actor=request.membership, draft=payload.draft()))
 
     @action(detail=False, methods=["post"])
+    @with_prepared_statements
     def batch(self, request, *args, **kwargs):
         payload = DecisionBatchInSerializer(data=request.data, context=self._writing_context())
         payload.is_valid(raise_exception=True)
@@ -258,6 +261,7 @@ class DecisionViewSet(TenantViewSet):
         return Response({"results": summary_representations(rows)}, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
+    @with_prepared_statements
     def supersede(self, request, *args, **kwargs):
         decision = self.get_object()
         payload = SupersedeInSerializer(data=request.data, context=self.get_serializer_context())
