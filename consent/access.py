@@ -37,7 +37,7 @@ from consent.models import (
     TeamMember,
 )
 from partners.models import Membership, Organisation
-from partners.raw_reads import instance, model_columns, quote, read
+from partners.raw_reads import column, instances, model_columns, quote, read
 from partners.roles import can
 from partners.tenancy import active_tenant_or_none
 
@@ -161,28 +161,22 @@ def granted_organisations(
     subjects, organisations = sorted(set(subject_ids)), sorted(set(organisation_ids))
     if not subjects or not organisations:
         return set()
-    grant, link, permission = (
-        DataSubjectGroupObjectPermission._meta,
-        OrganisationGroup._meta,
-        Permission._meta,
-    )
-
-    def column(meta, name: str) -> str:
-        return quote(meta.get_field(name).column)
+    grant, link, permission = DataSubjectGroupObjectPermission, OrganisationGroup, Permission
 
     def among(values: list) -> str:
         return ", ".join(["%s"] * len(values))
 
     sql = (
-        f"SELECT g.{column(grant, 'content_object')}, o.{column(link, 'organisation')} "  # noqa: S608
-        f"FROM {quote(grant.db_table)} g "
-        f"JOIN {quote(link.db_table)} o ON o.{column(link, 'group')} = g.{column(grant, 'group')} "
-        f"JOIN {quote(permission.db_table)} p "
-        f"ON p.{quote(permission.pk.column)} = g.{column(grant, 'permission')} "
-        f"WHERE p.{column(permission, 'content_type')} = %s "
-        f"AND p.{column(permission, 'codename')} = %s "
-        f"AND g.{column(grant, 'content_object')} IN ({among(subjects)}) "
-        f"AND o.{column(link, 'organisation')} IN ({among(organisations)})"
+        f"SELECT {column(grant, 'content_object', 'g')}, {column(link, 'organisation', 'o')} "  # noqa: S608
+        f"FROM {quote(grant._meta.db_table)} g "
+        f"JOIN {quote(link._meta.db_table)} o "
+        f"ON {column(link, 'group', 'o')} = {column(grant, 'group', 'g')} "
+        f"JOIN {quote(permission._meta.db_table)} p "
+        f"ON p.{quote(permission._meta.pk.column)} = {column(grant, 'permission', 'g')} "
+        f"WHERE {column(permission, 'content_type', 'p')} = %s "
+        f"AND {column(permission, 'codename', 'p')} = %s "
+        f"AND {column(grant, 'content_object', 'g')} IN ({among(subjects)}) "
+        f"AND {column(link, 'organisation', 'o')} IN ({among(organisations)})"
     )
     content_type = ContentType.objects.get_for_model(DataSubject).pk
     with connection.cursor() as cursor:
@@ -370,7 +364,7 @@ def _subject_read() -> tuple[str, tuple]:
     sql = (
         f"SELECT {', '.join(sql for _, sql, _ in columns)} "  # noqa: S608
         f"FROM {quote(subject.db_table)} s LEFT JOIN {quote(setting.db_table)} o "
-        f"ON o.{quote(setting.pk.column)} = s.{quote(subject.get_field('current_setting').column)} "
+        f"ON o.{quote(setting.pk.column)} = {column(DataSubject, 'current_setting', 's')} "
         f"WHERE s.{quote('tenant_id')} = %s AND s.{quote('public_id')} = %s AND "
     )
     return sql, columns
@@ -404,10 +398,11 @@ def subject_get_for(membership: Membership, public_id: UUID | str) -> DataSubjec
     )
     if not rows:
         raise Http404(NOT_FOUND)
-    width = len(DataSubject._meta.concrete_fields)
-    subject = instance(DataSubject, rows[0][:width])
-    setting = instance(Organisation, rows[0][width:]) if subject.current_setting_id else None
-    DataSubject._meta.get_field("current_setting").set_cached_value(subject, setting)
+    subject, setting = instances((DataSubject, Organisation), rows[0])
+    # A child with no setting joined none: the organisation's columns were all NULL.
+    DataSubject._meta.get_field("current_setting").set_cached_value(
+        subject, setting if subject.current_setting_id else None
+    )
     setattr(subject, _CHECKED_FOR, membership.pk)
     return subject
 

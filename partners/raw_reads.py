@@ -32,6 +32,12 @@ def quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
+def column(model: type[Model], name: str, alias: str = "") -> str:
+    """The quoted column of `model`'s field `name`, as `alias.column` when an alias is given."""
+    quoted = quote(model._meta.get_field(name).column)
+    return f"{alias}.{quoted}" if alias else quoted
+
+
 def model_columns(model: type[Model], alias: str) -> tuple[Column, ...]:
     """Every concrete column of `model`, in the order `Model.from_db` takes them, from the
     table aliased `alias`."""
@@ -97,6 +103,17 @@ def instance(model: type[Model], values: Sequence) -> Model:
     """A `model` instance from the values of its `model_columns`, as a queryset makes it (saved,
     of this database)."""
     return model.from_db(connection.alias, None, values)
+
+
+def instances(models: Sequence[type[Model]], values: Sequence) -> list[Model]:
+    """An instance of each model from a row of their `model_columns` one after another (a
+    statement that joins them, as `select_related` reads them)."""
+    made = []
+    for model in models:
+        width = len(model._meta.concrete_fields)
+        made.append(instance(model, values[:width]))
+        values = values[width:]
+    return made
 
 
 def prefetched(obj: Model, name: str, related: list[Model]) -> None:

@@ -28,7 +28,7 @@ from partners.models import (
     User,
 )
 from partners.prepared import prepared_statements
-from partners.raw_reads import instance, model_columns, quote, read
+from partners.raw_reads import instances, model_columns, quote, read
 from partners.roles import can
 
 
@@ -205,12 +205,9 @@ def api_token_for(*, digest: str) -> ApiToken | None:
         rows = read(sql, columns, [digest, True, True, True])
     if not rows:
         return None
-    values, made = rows[0], []
-    for model in (ApiToken, *(model for _, model, _ in TOKEN_JOINS)):
-        width = len(model._meta.concrete_fields)
-        made.append(instance(model, values[:width]))
-        values = values[width:]
-    token, membership, user, tenant, organisation = made
+    token, membership, user, tenant, organisation = instances(
+        (ApiToken, *(model for _, model, _ in TOKEN_JOINS)), rows[0]
+    )
     ApiToken._meta.get_field("membership").set_cached_value(token, membership)
     for name, related in (("user", user), ("tenant", tenant), ("organisation", organisation)):
         Membership._meta.get_field(name).set_cached_value(membership, related)

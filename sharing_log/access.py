@@ -28,7 +28,7 @@ from django.http import Http404
 from consent.access import child_visible_sql, child_visible_to
 from consent.models import DataSubject
 from partners.models import DesignatedManager, Membership, Organisation
-from partners.raw_reads import by_public_id, column_values, quote
+from partners.raw_reads import by_public_id, column, column_values
 from partners.reminders import active_members, ig_officers
 from partners.roles import Role, can
 from sharing_log.choices import SHARING_OUTCOMES, ApprovalOutcome, OverrideKind
@@ -118,10 +118,6 @@ class Visibility:
         return self.build_condition()
 
 
-def _log_column(name: str) -> str:
-    return f"d.{quote(SharingDecision._meta.get_field(name).column)}"
-
-
 def decision_visibility(membership: Membership) -> list[Visibility] | None:
     """The decisions this member may see, as the ways whose union they are: None when that is
     every decision of the partnership, an empty list when it is none."""
@@ -136,14 +132,14 @@ def decision_visibility(membership: Membership) -> list[Visibility] | None:
     def child_visible() -> Q:
         return Q(subject__isnull=True) | child_visible_to(membership, "subject_id")
 
-    subject = _log_column("subject")
+    subject, deciding = (column(SharingDecision, name, "d") for name in ("subject", "organisation"))
     granted, granted_params = child_visible_sql(membership, subject)
     about_visible = f"({subject} IS NULL OR {granted})"
     ways = [
         Visibility(
             build_condition=lambda: Q(organisation_id=organisation_id) & child_visible(),
             sql=(
-                f"{_log_column('organisation')} = %s AND {about_visible}",
+                f"{deciding} = %s AND {about_visible}",
                 [organisation_id, *granted_params],
             ),
         ),
@@ -159,7 +155,7 @@ def decision_visibility(membership: Membership) -> list[Visibility] | None:
         ways.append(
             Visibility(
                 build_condition=lambda: Q(organisation_id__in=approving),
-                sql=(f"{_log_column('organisation')} IN ({listed})", sorted(approving)),
+                sql=(f"{deciding} IN ({listed})", sorted(approving)),
             )
         )
     return ways

@@ -27,7 +27,7 @@ from consent.models import (
 from consent.selectors._common import _today, consent_settings
 from consent.selectors.records import due_review_at_twelve, needs_young_person_renewal
 from partners.models import Organisation
-from partners.raw_reads import instance, model_columns, prefetched, quote, read
+from partners.raw_reads import column, instance, model_columns, prefetched, quote, read
 from partners.reminders import long_date
 
 
@@ -134,24 +134,23 @@ _PRELOADED = "_consents_for_check"
 def _records_read() -> tuple[str, tuple, int]:
     """A child's consent records given by a day, newest first (CHECK_ORDER), each with its
     purposes (by id, their order) joined, a purpose a row."""
-    record, purpose = ConsentRecord._meta, ConsentPurpose._meta
     columns = model_columns(ConsentRecord, "r") + model_columns(ConsentPurpose, "p")
-
-    def column(meta, alias: str, name: str) -> str:
-        return f"{alias}.{quote(meta.get_field(name).column)}"
-
+    key, tenant, subject, given_on, created_at = (
+        column(ConsentRecord, name, "r")
+        for name in ("id", "tenant", "subject", "given_on", "created_at")
+    )
+    of_record, purpose_tenant, purpose_key = (
+        column(ConsentPurpose, name, "p") for name in ("consent", "tenant", "id")
+    )
     sql = (
         f"SELECT {', '.join(sql for _, sql, _ in columns)} "  # noqa: S608
-        f"FROM {quote(record.db_table)} r LEFT JOIN {quote(purpose.db_table)} p "
-        f"ON {column(purpose, 'p', 'consent')} = {column(record, 'r', 'id')} "
-        f"AND {column(purpose, 'p', 'tenant')} = {column(record, 'r', 'tenant')} "
-        f"WHERE {column(record, 'r', 'tenant')} = %s AND {column(record, 'r', 'subject')} = %s "
-        f"AND {column(record, 'r', 'given_on')} <= %s "
-        f"ORDER BY {column(record, 'r', 'given_on')} DESC, "
-        f"{column(record, 'r', 'created_at')} DESC, {column(record, 'r', 'id')} DESC, "
-        f"{column(purpose, 'p', 'id')}"
+        f"FROM {quote(ConsentRecord._meta.db_table)} r "
+        f"LEFT JOIN {quote(ConsentPurpose._meta.db_table)} p "
+        f"ON {of_record} = {key} AND {purpose_tenant} = {tenant} "
+        f"WHERE {tenant} = %s AND {subject} = %s AND {given_on} <= %s "
+        f"ORDER BY {given_on} DESC, {created_at} DESC, {key} DESC, {purpose_key}"
     )
-    return sql, columns, len(record.concrete_fields)
+    return sql, columns, len(ConsentRecord._meta.concrete_fields)
 
 
 def _records_for_check(subject: DataSubject, on: date) -> list[ConsentRecord]:

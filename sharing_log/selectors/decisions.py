@@ -19,7 +19,7 @@ from consent.access import subject_get_for
 from consent.models import DataSubject
 from consent.selectors import ConsentCheck
 from partners.models import Membership, TrainingPolicy
-from partners.raw_reads import instance, model_columns, quote, read
+from partners.raw_reads import column, instance, model_columns, quote, read
 from partners.reminders import local_today
 from partners.selectors import training_is_current
 from partners.tenancy import active_tenant_or_none
@@ -145,17 +145,14 @@ def statutory_gateways() -> QuerySet[LegalBasis]:
 
 @cache
 def _gateway_read() -> tuple[str, tuple]:
-    meta = LegalBasis._meta
     columns = model_columns(LegalBasis, "b")
-
-    def column(name: str) -> str:
-        return f"b.{quote(meta.get_field(name).column)}"
-
+    public_id, kind, is_active, tenant = (
+        column(LegalBasis, name, "b") for name in ("public_id", "kind", "is_active", "tenant")
+    )
     sql = (
         f"SELECT {', '.join(sql for _, sql, _ in columns)} "  # noqa: S608
-        f"FROM {quote(meta.db_table)} b WHERE {column('public_id')} = %s "
-        f"AND {column('kind')} = %s AND {column('is_active')} = %s "
-        f"AND ({column('tenant')} IS NULL OR {column('tenant')} = %s)"
+        f"FROM {quote(LegalBasis._meta.db_table)} b WHERE {public_id} = %s "
+        f"AND {kind} = %s AND {is_active} = %s AND ({tenant} IS NULL OR {tenant} = %s)"
     )
     return sql, columns
 

@@ -21,12 +21,8 @@ from datetime import datetime
 
 from django.db import connection
 
-from partners.raw_reads import quote, read
+from partners.raw_reads import column, quote, read
 from sharing_log.models import DecisionRecipient, SharingDecision
-
-
-def _column(model, name: str) -> str:
-    return quote(model._meta.get_field(name).column)
 
 
 def log_keys(
@@ -51,16 +47,16 @@ def log_keys(
     table = quote(decision.db_table)
     key = f"d.{quote(decision.pk.column)}"
     time, time_field = (
-        f"d.{_column(SharingDecision, 'decided_at')}",
+        f"d.{column(SharingDecision, 'decided_at')}",
         decision.get_field("decided_at"),
     )
-    joins, where = [], [f"d.{_column(SharingDecision, 'tenant')} = %s", f"({condition[0]})"]
+    joins, where = [], [f"d.{column(SharingDecision, 'tenant')} = %s", f"({condition[0]})"]
     params = [tenant_id, *condition[1]]
     if current_only:
         # NOT EXISTS, as access.is_current writes it: walked newest first along the log's index.
         tenant, supersedes = (
-            _column(SharingDecision, "tenant"),
-            _column(SharingDecision, "supersedes"),
+            column(SharingDecision, "tenant"),
+            column(SharingDecision, "supersedes"),
         )
         where.append(
             f"NOT EXISTS (SELECT 1 FROM {table} s "  # noqa: S608
@@ -73,13 +69,13 @@ def log_keys(
         params.append(field.get_db_prep_value(value, connection))
     if recipient_organisation_id is not None:
         recipients = quote(DecisionRecipient._meta.db_table)
-        joins.append(f"JOIN {recipients} r ON r.{_column(DecisionRecipient, 'decision')} = {key}")
+        joins.append(f"JOIN {recipients} r ON r.{column(DecisionRecipient, 'decision')} = {key}")
         where += [
-            f"r.{_column(DecisionRecipient, 'organisation')} = %s",
-            f"r.{_column(DecisionRecipient, 'tenant')} = %s",
+            f"r.{column(DecisionRecipient, 'organisation')} = %s",
+            f"r.{column(DecisionRecipient, 'tenant')} = %s",
         ]
         params += [recipient_organisation_id, tenant_id]
-        time = f"r.{_column(DecisionRecipient, 'decided_at')}"
+        time = f"r.{column(DecisionRecipient, 'decided_at')}"
         time_field = DecisionRecipient._meta.get_field("decided_at")
 
     def at(moment: datetime):
@@ -98,7 +94,7 @@ def log_keys(
         params += [at(cursor[0]), at(cursor[0]), at(cursor[0]), cursor[1]]
     order = "DESC" if descending else "ASC"
     sql = (
-        f"SELECT {time}, {key}, d.{_column(SharingDecision, 'public_id')} "  # noqa: S608
+        f"SELECT {time}, {key}, d.{column(SharingDecision, 'public_id')} "  # noqa: S608
         f"FROM {table} d {' '.join(joins)} WHERE {' AND '.join(where)} "
         f"ORDER BY {time} {order}, {key} {order} LIMIT %s"
     )

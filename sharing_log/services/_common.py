@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from partners.models import Tenant
-from partners.raw_reads import quote
+from partners.raw_reads import column, quote
 from partners.raw_writes import insert
 from partners.reminders import local_today, long_date
 from partners.roles import can
@@ -62,7 +62,7 @@ def _head_statements() -> tuple[str, str]:
     meta = SharingLogHead._meta
     table, tenant = quote(meta.db_table), quote(meta.pk.column)
     sequence, chain, updated = (
-        quote(meta.get_field(name).column) for name in ("sequence", "chain_hash", "updated_at")
+        column(SharingLogHead, name) for name in ("sequence", "chain_hash", "updated_at")
     )
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     return (
