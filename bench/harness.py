@@ -246,6 +246,8 @@ class Result:
     # CPU time the server spent per request (gunicorn workers and PostgreSQL backends): what a
     # request costs, which the machine's other load disturbs far less than the elapsed time.
     cpu_ms: float = 0.0
+    # CPU time this client process spent per request, on the same two cores as the server.
+    client_cpu_ms: float = 0.0
     load: float = 0.0
     extra: dict = field(default_factory=dict)
 
@@ -260,7 +262,8 @@ class Result:
         return (
             f"{self.label:<48} p50 {self.p50_ms:7.1f} ms  p95 {self.p95_ms:7.1f} ms  "
             f"p99 {self.p99_ms:7.1f} ms  {self.per_second:7.1f}/s  cpu {self.cpu_ms:6.1f} ms/req "
-            f"(n={self.requests}, c={self.concurrency}, load {self.load:.1f}){ratio}{errors}"
+            f"(client {self.client_cpu_ms:.1f}; n={self.requests}, c={self.concurrency}, "
+            f"load {self.load:.1f}){ratio}{errors}"
         )
 
 
@@ -300,6 +303,7 @@ def measure(
 
     pids = server_pids(server)
     cpu_before = server_cpu(pids)
+    client_before = time.process_time()
     started = time.perf_counter()
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
     for thread in threads:
@@ -307,6 +311,7 @@ def measure(
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
+    client_cpu = time.process_time() - client_before
     cpu_after = server_cpu(pids)
     # A process that ended in between (a connection closed) reads 0 afterwards: not counted.
     cpu = sum(max(0.0, cpu_after[pid] - cpu_before.get(pid, 0.0)) for pid in pids if cpu_after[pid])
@@ -320,6 +325,7 @@ def measure(
         per_second=requests / elapsed,
         errors=len(errors),
         cpu_ms=cpu / requests * 1000,
+        client_cpu_ms=client_cpu / requests * 1000,
         load=load_average(),
     )
     if errors:

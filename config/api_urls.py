@@ -44,6 +44,10 @@ urlpatterns = [
         ),
         name="api_docs",
     ),
+    # Sharing decisions, override approvals and inaccuracy notices (sharing_log/api/urls.py)
+    # first: recording a decision is the API's busiest call, and Django tries the routes in
+    # order, listing every one it passes (docs/performance.md, (c)).
+    path("", include("sharing_log.api.urls")),
     *contact_urls,
     # Agreements, their signatories, consultations, reviews and PDF (agreements/api/urls.py).
     path("", include("agreements.api.urls")),
@@ -51,7 +55,5 @@ urlpatterns = [
     path("", include("breaches.api.urls")),
     # Children, their consents, consent forms and the consent check (consent/api/urls.py).
     path("", include("consent.api.urls")),
-    # Sharing decisions, override approvals and inaccuracy notices (sharing_log/api/urls.py).
-    path("", include("sharing_log.api.urls")),
     path("", include(router.urls)),
 ]

@@ -321,12 +321,19 @@ def child_visible_sql(membership: Membership, child: str) -> tuple[str, list]:
     if reach != GRANTED:
         return ("1 = 1" if reach == EVERYONE else "1 = 0"), []
     group_id, permission_id = _grant_keys(membership)
+    params = [group_id, permission_id, permission_id, membership.tenant_id, membership.user_id]
+    return _granted_sql(child), params
+
+
+@cache
+def _granted_sql(child: str) -> str:
+    """child_visible_sql's condition for a member whose reach is their grants: the same text
+    for every member (their keys are its parameters), so it is written once per column."""
     by_group = _grant_sql(DataSubjectGroupObjectPermission, "gg", child, ("group", "permission"))
     by_user = _grant_sql(
         DataSubjectUserObjectPermission, "ug", child, ("permission", "tenant", "user")
     )
-    params = [group_id, permission_id, permission_id, membership.tenant_id, membership.user_id]
-    return f"({by_group} OR {by_user})", params
+    return f"({by_group} OR {by_user})"
 
 
 def subjects_visible_to(membership: Membership) -> QuerySet[DataSubject]:

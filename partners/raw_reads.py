@@ -82,6 +82,22 @@ def _read_times_natively(cursor) -> None:
         cursor.cursor.adapters.register_loader(oid, loader)
 
 
+# The converters of each columns tuple in use, by its identity: the callers keep their tuples
+# (each made once, cached), and finding them by equality hashed every field of every column on
+# every read (a fiftieth of recording a decision). Each entry holds its tuple, so its id cannot
+# be taken by another while it is here.
+_CONVERTERS_BY_ID: dict[int, tuple[tuple[Column, ...], list[tuple[int, list]]]] = {}
+
+
+def _converters_of(columns: tuple[Column, ...]) -> list[tuple[int, list]]:
+    known = _CONVERTERS_BY_ID.get(id(columns))
+    if known is None or known[0] is not columns:
+        if len(_CONVERTERS_BY_ID) >= 1024:  # a caller making its tuple afresh on each read
+            _CONVERTERS_BY_ID.clear()
+        known = _CONVERTERS_BY_ID[id(columns)] = (columns, _converters(columns))
+    return known[1]
+
+
 def read(sql: str, columns: tuple[Column, ...], params: Sequence) -> list[list]:
     """The rows of `sql` (which selects `columns`, in order), each value converted as the ORM
     would convert it."""
@@ -89,7 +105,7 @@ def read(sql: str, columns: tuple[Column, ...], params: Sequence) -> list[list]:
         _read_times_natively(cursor)
         cursor.execute(sql, params)
         rows = [list(row) for row in cursor.fetchall()]
-    converting = _converters(columns)
+    converting = _converters_of(columns)
     for row in rows:
         for index, chain in converting:
             value = row[index]
