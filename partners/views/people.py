@@ -31,7 +31,6 @@ from partners.links import link_maker
 from partners.middleware import SESSION_KEY
 from partners.models import Membership
 from partners.permissions import MembershipRequiredMixin
-from partners.reminders import long_date
 from partners.roles import can
 from partners.security.audit import TRAINING_EVIDENCE, access_record
 from partners.security.models import AccessAction
@@ -53,7 +52,7 @@ from partners.services import (
     token_digest,
     training_record,
 )
-from partners.templatetags.partners_tags import training_tag
+from partners.templatetags.partners_tags import training_expiry, training_tag
 from partners.views.base import ServiceFormView, document_response
 
 # --- People ----------------------------------------------------------------------------------
@@ -139,11 +138,7 @@ def people_rows(memberships, *, today) -> list[dict]:
                 "role": membership.get_role_display(),
                 "organisation": membership.organisation.name,
                 "training": training_tag(status),
-                "training_date": (
-                    f"{'until' if status == 'current' else 'lapsed'} {long_date(expiry)}"
-                    if expiry
-                    else ""
-                ),
+                "training_date": training_expiry(status, expiry),
                 "is_active": membership.is_active,
             }
         )

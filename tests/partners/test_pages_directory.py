@@ -805,7 +805,7 @@ def test_the_people_page_pages_active_people_by_name_with_their_latest_training(
     assert names[-2:] == ["Zz Last", "Aaron Leaver"]
     assert names == [*sorted(names[:-1]), "Aaron Leaver"]
     # The later of the two records, not the earlier.
-    expiry = re.search(r"Zz Last .*? (?:until|lapsed) (\d+ \w+ \d{4})", second)
+    expiry = re.search(r"Zz Last .*? (?:until|lapsed on) (\d+ \w+ \d{4})", second)
     assert expiry is not None, second
     assert expiry.group(1) == long_date(latest.expires_on)
 
@@ -1320,3 +1320,26 @@ def test_a_user_with_no_password_yet_is_not_a_user_with_an_account(partnership, 
     UserFactory(email="made.by.admin@example.org")
     url = _invite(partnership, "made.by.admin@example.org")
     assert "Your Sharewell password" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("current", [True, False], ids=["current", "lapsed"])
+def test_training_reads_until_its_expiry_or_lapsed_on_it_on_every_page_that_shows_it(
+    partnership, client_for, current
+):
+    # The same words on the person's dashboard, the people list and their page.
+    practitioner = partnership.member(Role.PRACTITIONER)
+    completed = timezone.localdate() - dt.timedelta(days=30 if current else 3 * 365)
+    record = record_training(partnership, practitioner, completed)
+    expected = f"{'until' if current else 'lapsed on'} {long_date(record.expires_on)}"
+    own = client_for(practitioner)
+    officer = client_for(partnership.member(Role.IG_OFFICER))
+
+    pages = {
+        "dashboard": own.get(reverse("dashboard")),
+        "people": officer.get(reverse("membership_list"), {"who": practitioner.user.full_name}),
+        "person": officer.get(reverse("membership_detail", args=[practitioner.public_id])),
+    }
+
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        assert expected in visible_text(response.content), name
