@@ -396,7 +396,7 @@ def subject_get_for(membership: Membership, public_id: UUID | str) -> DataSubjec
     if _reach(membership) == NOBODY:
         raise Http404(NOT_FOUND)
     sql, columns = _subject_read()
-    visible, params = child_visible_sql(membership, f"s.{quote(DataSubject._meta.pk.column)}")
+    visible, params = child_visible_sql(membership, column(DataSubject, "id", "s"))
     public_id_field = DataSubject._meta.get_field("public_id")
     rows = read(
         sql + visible,

@@ -47,7 +47,6 @@ def model_columns(model: type[Model], alias: str) -> tuple[Column, ...]:
     )
 
 
-@cache
 def _converters(columns: tuple[Column, ...]) -> list[tuple[int, list]]:
     """For each column that needs any, the converters the ORM applies to a value of its field:
     the backend's (SQLite's text as datetimes, UUIDs, booleans), then the field's own
@@ -82,10 +81,10 @@ def _read_times_natively(cursor) -> None:
         cursor.cursor.adapters.register_loader(oid, loader)
 
 
-# The converters of each columns tuple in use, by its identity: the callers keep their tuples
-# (each made once, cached), and finding them by equality hashed every field of every column on
-# every read (a fiftieth of recording a decision). Each entry holds its tuple, so its id cannot
-# be taken by another while it is here.
+# The converters of each columns tuple in use, by its identity: every caller makes its tuple
+# once (cached) and passes the same one on each read, and finding them by equality hashed every
+# field of every column on every read (a fiftieth of recording a decision). Each entry holds
+# its tuple, so its id cannot be taken by another while it is here.
 _CONVERTERS_BY_ID: dict[int, tuple[tuple[Column, ...], list[tuple[int, list]]]] = {}
 
 

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cache
 
 from django.db import connection
 
-from partners.raw_reads import column, quote, read
+from partners.raw_reads import Column, column, quote, read
 from sharing_log.models import DecisionRecipient, SharingDecision
 
 
@@ -45,11 +46,8 @@ def log_keys(
     or after `since` and before `until`, and beyond the cursor's (time, id)."""
     decision = SharingDecision._meta
     table = quote(decision.db_table)
-    key = f"d.{quote(decision.pk.column)}"
-    time, time_field = (
-        f"d.{column(SharingDecision, 'decided_at')}",
-        decision.get_field("decided_at"),
-    )
+    columns = _page_columns(by_recipient=recipient_organisation_id is not None)
+    (_, time, time_field), (_, key, _) = columns[:2]
     joins, where = [], [f"d.{column(SharingDecision, 'tenant')} = %s", f"({condition[0]})"]
     params = [tenant_id, *condition[1]]
     if current_only:
@@ -75,8 +73,6 @@ def log_keys(
             f"r.{column(DecisionRecipient, 'tenant')} = %s",
         ]
         params += [recipient_organisation_id, tenant_id]
-        time = f"r.{column(DecisionRecipient, 'decided_at')}"
-        time_field = DecisionRecipient._meta.get_field("decided_at")
 
     def at(moment: datetime):
         return time_field.get_db_prep_value(moment, connection)
@@ -98,9 +94,18 @@ def log_keys(
         f"FROM {table} d {' '.join(joins)} WHERE {' AND '.join(where)} "
         f"ORDER BY {time} {order}, {key} {order} LIMIT %s"
     )
-    columns = (
-        ("time", time, time_field),
-        ("id", key, decision.pk),
+    return [tuple(row) for row in read(sql, columns, [*params, limit])]
+
+
+@cache
+def _page_columns(*, by_recipient: bool) -> tuple[Column, ...]:
+    """What a page's walk reads: the time it is ordered by (the decision's, or the recipient's
+    copy of it, `r`), the decision's key and its public id. Made once each, as `read` expects
+    (it knows a columns tuple's converters by the tuple's identity)."""
+    decision = SharingDecision._meta
+    model, alias = (DecisionRecipient, "r") if by_recipient else (SharingDecision, "d")
+    return (
+        ("time", column(model, "decided_at", alias), model._meta.get_field("decided_at")),
+        ("id", f"d.{quote(decision.pk.column)}", decision.pk),
         ("public_id", "public_id", decision.get_field("public_id")),
     )
-    return [tuple(row) for row in read(sql, columns, [*params, limit])]
