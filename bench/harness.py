@@ -140,14 +140,14 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def server_pids(server: Server | None) -> list[int]:
-    """gunicorn's workers and the PostgreSQL backends serving this database: the processes whose
+def server_pids(server: Server | None) -> tuple[list[int], list[int]]:
+    """gunicorn's workers, and the PostgreSQL backends serving this database: the processes whose
     CPU time a request costs, whatever else the machine is doing."""
-    pids: list[int] = []
+    workers: list[int] = []
     if server is not None and server.process is not None:
         children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children")
         if children.exists():
-            pids += [int(pid) for pid in children.read_text().split()]
+            workers += [int(pid) for pid in children.read_text().split()]
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -155,8 +155,8 @@ def server_pids(server: Server | None) -> list[int]:
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
             "AND application_name = 'sharewell-bench-web' AND pid <> pg_backend_pid()"
         )
-        pids += [row[0] for row in cursor.fetchall()]
-    return pids
+        backends = [row[0] for row in cursor.fetchall()]
+    return workers, backends
 
 
 def server_cpu(pids: list[int]) -> dict[int, float]:
@@ -260,6 +260,8 @@ class Result:
     # CPU time the server spent per request (gunicorn workers and PostgreSQL backends): what a
     # request costs, which the machine's other load disturbs far less than the elapsed time.
     cpu_ms: float = 0.0
+    # Of which the PostgreSQL backends'.
+    db_cpu_ms: float = 0.0
     # CPU time this client process spent per request, on the same two cores as the server.
     client_cpu_ms: float = 0.0
     load: float = 0.0
@@ -276,7 +278,8 @@ class Result:
         return (
             f"{self.label:<48} p50 {self.p50_ms:7.1f} ms  p95 {self.p95_ms:7.1f} ms  "
             f"p99 {self.p99_ms:7.1f} ms  {self.per_second:7.1f}/s  cpu {self.cpu_ms:6.1f} ms/req "
-            f"(client {self.client_cpu_ms:.1f}; n={self.requests}, c={self.concurrency}, "
+            f"(db {self.db_cpu_ms:.1f}, client {self.client_cpu_ms:.1f}; "
+            f"n={self.requests}, c={self.concurrency}, "
             f"load {self.load:.1f}){ratio}{errors}"
         )
 
@@ -315,7 +318,8 @@ def measure(
                 if status not in expect:
                     errors.append(f"{status}: {data[:200]!r}")
 
-    pids = server_pids(server)
+    workers, backends = server_pids(server)
+    pids = workers + backends
     cpu_before = server_cpu(pids)
     client_before = time.process_time()
     started = time.perf_counter()
@@ -328,7 +332,10 @@ def measure(
     client_cpu = time.process_time() - client_before
     cpu_after = server_cpu(pids)
     # A process that ended in between (a connection closed) reads 0 afterwards: not counted.
-    cpu = sum(max(0.0, cpu_after[pid] - cpu_before.get(pid, 0.0)) for pid in pids if cpu_after[pid])
+    spent = {
+        pid: max(0.0, cpu_after[pid] - cpu_before.get(pid, 0.0)) for pid in pids if cpu_after[pid]
+    }
+    cpu = sum(spent.values())
     result = Result(
         label=label,
         requests=requests,
@@ -339,6 +346,7 @@ def measure(
         per_second=requests / elapsed,
         errors=len(errors),
         cpu_ms=cpu / requests * 1000,
+        db_cpu_ms=sum(spent.get(pid, 0.0) for pid in backends) / requests * 1000,
         client_cpu_ms=client_cpu / requests * 1000,
         load=load_average(),
     )

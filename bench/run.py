@@ -23,7 +23,8 @@ TARGET is one of:
   all         every one of them, in that order
 
 Options: --tenant SLUG (scale-partnership), --requests N (200 per measurement), --concurrency C
-(2 client threads), --depth P (page 1,000), --sustained N (2,000 decisions), --no-verify.
+(2 client threads), --depth P (page 1,000), --sustained N (2,000 decisions), --no-verify,
+--only TEXT (of the reads, only those whose label contains TEXT).
 
 gunicorn runs with two workers on a free port (config.settings.bench); requests come from
 `--concurrency` client threads (2 by default, one per worker). Figures are printed and appended to
@@ -158,8 +159,14 @@ class Bench:
 
     # --- measuring one read, with its floor --------------------------------------------------
 
+    def wanted(self, label: str) -> bool:
+        """Whether `--only` leaves this read in (the /healthz baseline always is)."""
+        return not self.args.only or self.args.only in label or label.startswith("baseline")
+
     def read(self, label: str, path: str, headers: dict[str, str], *, floor: str | None = None):
         args = self.args
+        if not self.wanted(label):
+            return None
         result = measure(
             label,
             self.server,
@@ -609,6 +616,8 @@ class Bench:
         """The search is POSTed (a name never goes in a URL), as htmx sends it while typing."""
         from consent.models import DataSubject
 
+        if not self.wanted(label):
+            return
         with activate(self.tenant):
             child = self.busy_child()
             surname = DataSubject.objects.filter(pk=child.pk).values_list("surname", flat=True)[0]
@@ -687,6 +696,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--no-verify", action="store_true", help="skip verify_sharing_log after logging decisions"
+    )
+    parser.add_argument(
+        "--only", default="", help="of the reads, measure only those whose label contains this"
     )
     args = parser.parse_args()
     bench = Bench(args)

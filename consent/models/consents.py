@@ -142,11 +142,21 @@ class ConsentRecord(TenantModel):
         ]
         indexes = [
             models.Index(fields=["subject", "-given_on"], name="consent_subject"),
-            # The review reminders and the SENCo's list.
+            # The review reminders and the list of consents due, in its order (review_due, id):
+            # a page is the index's next fifty entries, however many share a day.
             models.Index(
-                fields=["tenant", "review_due"],
+                fields=["tenant", "review_due", "id"],
                 condition=Q(status="given"),
                 name="consent_review_due",
+            ),
+            # The same list for a member who sees a few hundred children of the partnership's
+            # hundred thousand: each child's standing consents due by a day, found from the
+            # child, rather than every due consent of the partnership tested against the
+            # children the member may see (docs/performance.md, (h)).
+            models.Index(
+                fields=["subject", "review_due"],
+                condition=Q(status="given"),
+                name="consent_subject_due",
             ),
             models.Index(
                 fields=["tenant", "recorded_by", "review_due"],
@@ -159,6 +169,13 @@ class ConsentRecord(TenantModel):
                 fields=["tenant", "-given_on", "-id"],
                 condition=Q(status="given", giver_kind="parent"),
                 name="consent_parent_given",
+            ),
+            # The same lists for a member who sees a few hundred children: a child's standing
+            # consents given by a parent.
+            models.Index(
+                fields=["subject"],
+                condition=Q(status="given", giver_kind="parent"),
+                name="consent_subject_parent",
             ),
         ]
 

@@ -40,7 +40,7 @@ class ConsentsDueView(MembershipRequiredMixin, TemplateView):
         mine = self.request.GET.get("mine") == "1"
         due = consents_due_for_review(
             viewer=viewer, on=today, within=timedelta(days=days), recorded_by_viewer=mine
-        ).select_related("subject__current_setting")
+        )
         after = self.request.GET.get("after", "")
         first_page = not after
         if after:

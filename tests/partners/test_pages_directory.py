@@ -810,6 +810,43 @@ def test_the_people_page_pages_active_people_by_name_with_their_latest_training(
     assert expiry.group(1) == long_date(latest.expires_on)
 
 
+def test_every_page_of_people_follows_on_from_the_one_before(partnership, client_for, monkeypatch):
+    # Pages past the middle are read backwards from the end: they must be the same people, in
+    # the same order, as reading forwards would give.
+    from partners.views.people import MembershipListView
+
+    monkeypatch.setattr(MembershipListView, "paginate_by", 4)
+    for number in (7, 3, 11, 5, 9, 1, 12, 8, 2, 10, 6, 4):
+        MembershipFactory(
+            tenant=partnership.tenant,
+            organisation=partnership.school,
+            user__full_name=f"Paged Person {number:02d}",
+        )
+    client = client_for(partnership.member(Role.IG_OFFICER))
+    with activate(partnership.tenant):
+        everyone = [
+            str(membership.user)
+            for membership in Membership.objects.select_related("user").order_by(
+                "-is_active", "user__full_name", "pk"
+            )
+        ]
+    assert len(everyone) > 16
+
+    pages, number = [], 1
+    while True:
+        response = client.get(reverse("membership_list"), {"page": number})
+        assert response.status_code == 200
+        pages.append([row["name"] for row in response.context["rows"]])
+        if not response.context["page_obj"].has_next():
+            break
+        number += 1
+
+    assert [len(page) for page in pages[:-1]] == [4] * (len(pages) - 1)
+    assert [name for page in pages for name in page] == everyone
+    last = client.get(reverse("membership_list"), {"page": "last"})
+    assert [row["name"] for row in last.context["rows"]] == pages[-1]
+
+
 def test_the_people_page_runs_as_many_queries_for_30_people_as_for_3(partnership, client_for):
     client = client_for(partnership.member(Role.IG_OFFICER))
 
