@@ -107,6 +107,11 @@ class SpecialCategory(models.TextChoices):
     CRIMINAL_OFFENCE = "criminal_offence", "Criminal offences and allegations (Article 10)"
 
 
+# The categories' values, for checks every decision makes (an enum's `values` is a new list each
+# time it is asked for).
+SPECIAL_CATEGORY_VALUES = frozenset(SpecialCategory.values)
+
+
 class EventKind(models.TextChoices):
     """What can happen to a consent record. Each is a new row of its timeline; none changes or
     removes an earlier one."""

@@ -135,8 +135,11 @@ def prefetched(obj: Model, name: str, related: list[Model]) -> None:
     """Leave `related` as what `prefetch_related(name)` would have read for `obj` (a reverse
     foreign key): `obj.<name>.all()` answers from it without a query. Django keeps a prefetched
     relation as the relation's queryset with its results in hand, under the relation's name;
-    this keeps it the same way."""
-    queryset = getattr(obj, name).get_queryset()
+    this keeps it the same way, from the relation's plain queryset: the model's default
+    manager (a tenant's, for most) would add a filter to a queryset that is never run, and
+    building it was a fiftieth of recording a decision."""
+    manager = getattr(obj, name)
+    queryset = manager._apply_rel_filters(manager.model._base_manager.get_queryset())
     queryset._result_cache = related
     queryset._prefetch_done = True
     if not hasattr(obj, "_prefetched_objects_cache"):

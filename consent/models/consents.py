@@ -20,6 +20,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from consent.choices import (
+    SPECIAL_CATEGORY_VALUES,
     CaptureMethod,
     ConsentStatus,
     Decision,
@@ -206,7 +207,7 @@ class ConsentRecord(TenantModel):
             raise ValidationError({"subject": "The child must be in this partnership."})
         if self.agreement_id and self.agreement.tenant_id != self.tenant_id:
             raise ValidationError({"agreement": "Choose an agreement of this partnership."})
-        unknown = set(self.special_categories or []) - set(SpecialCategory.values)
+        unknown = set(self.special_categories or []) - SPECIAL_CATEGORY_VALUES
         if unknown:
             raise ValidationError({"special_categories": "Choose from the special categories."})
 

@@ -13,6 +13,7 @@ from django.db.models import prefetch_related_objects
 
 from agreements.models import ConsentScope
 from consent.choices import (
+    SPECIAL_CATEGORY_VALUES,
     CheckReason,
     ConsentStatus,
     Decision,
@@ -84,7 +85,7 @@ def _refusal_applies(consent: ConsentRecord, recipient: Organisation | str) -> b
 
 
 def _special(categories: Iterable[str]) -> set[str]:
-    return set(categories) & set(SpecialCategory.values)
+    return set(categories) & SPECIAL_CATEGORY_VALUES
 
 
 def _covers_categories(consent: ConsentRecord, categories: set[str]) -> bool:

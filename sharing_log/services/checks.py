@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from agreements.choices import InformationLevel
 from agreements.choices import LegalBasisKind as GatewayKind
 from agreements.selectors import agreements_visible_to
-from consent.choices import SpecialCategory
+from consent.choices import SPECIAL_CATEGORY_VALUES
 from partners.models import Membership, TrainingPolicy
 from partners.selectors import training_is_current
 from sharing_log.choices import (
@@ -153,7 +153,7 @@ def check_information(
         draft.agreement is None or draft.consent_scope.agreement_id != draft.agreement.pk
     ):
         errors.add("consent_scope", "Choose a consent scope of the agreement relied on.")
-    unknown = set(draft.special_categories) - set(SpecialCategory.values)
+    unknown = set(draft.special_categories) - SPECIAL_CATEGORY_VALUES
     if unknown:
         errors.add("special_categories", "Choose special categories from the list.")
 
