@@ -3,7 +3,9 @@
     DATABASE_URL=postgres://…/sharewell_scale .venv/bin/python bench/instructions.py LINE [options]
 
 LINE is one of the API log's lines of `bench/run.py list` (first, deep, child, organisation,
-recipient, recipient-deep, dates, dates-deep) or `decide` (recording a decision, POST).
+recipient, recipient-deep, dates, dates-deep), `decide` (recording a decision, POST), or `page
+PATH [--as ROLE]` (an HTML page, signed in as the seeded partnership's first member in ROLE,
+ig_officer by default).
 
 The HTTP benchmarks measure time, which on a shared two-core machine moves by a third from one
 run to the next; an instruction count does not (the same to within half a percent, whatever else
@@ -47,7 +49,11 @@ LINES = (
 
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("line", choices=LINES)
+    parser.add_argument("line", choices=(*LINES, "page"))
+    parser.add_argument("path", nargs="?", help="with `page`: the page's path, e.g. /people/")
+    parser.add_argument(
+        "--as", dest="role", default="ig_officer", help="with `page`: whose page (a role)"
+    )
     parser.add_argument("--requests", type=int, default=5)
     parser.add_argument("--floor", action="store_true", help="count the line's floor instead")
     parser.add_argument("--tenant", default="scale-partnership")
@@ -80,7 +86,8 @@ def count(args: argparse.Namespace) -> None:
         raise SystemExit(done.stderr[-2000:])
     what = "floor" if args.floor else "application"
     per_request = int(collected.group(1)) / args.requests / 1e6
-    print(f"{args.line} ({what}): {per_request:.2f} M instructions per request")
+    line = f"page {args.path} as {args.role}" if args.line == "page" else args.line
+    print(f"{line} ({what}): {per_request:.2f} M instructions per request")
 
 
 def expect(response, status: int) -> None:
@@ -100,6 +107,13 @@ def measured(args: argparse.Namespace):
     bench = bench_run.Bench(argparse.Namespace(tenant=args.tenant))
     api = bench_run.route(("decision-list", "sharing_log:decision-list"))
     client = Client(HTTP_HOST="127.0.0.1")
+    if args.line == "page":
+        client.cookies["sessionid"] = bench.person(args.role).cookie
+
+        def page():
+            expect(client.get(args.path), 200)
+
+        return page
     child = bench.busy_child()
     if args.line == "decide":
         who = bench.practitioner_for(child)

@@ -80,11 +80,6 @@ def membership_count() -> int:
     return Membership.objects.filter(is_active=True, user__is_active=True).count()
 
 
-def user_has_several_memberships(*, user: User) -> bool:
-    """Whether the user can switch between partnerships (shown as "Switch partnership")."""
-    return memberships_for_user(user=user)[:2].count() > 1
-
-
 # The beat stamps the scheduler's heartbeat every five minutes (config/celery.py); missing a few
 # stamps is a hiccup, missing half an hour means reminders are not going out.
 SCHEDULER_LATE_AFTER = timedelta(minutes=30)
