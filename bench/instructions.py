@@ -5,7 +5,7 @@
 LINE is one of the API log's lines of `bench/run.py list` (first, deep, child, organisation,
 recipient, recipient-deep, dates, dates-deep), `decide` (recording a decision, POST), or `page
 PATH [--as ROLE]` (an HTML page, signed in as the seeded partnership's first member in ROLE,
-ig_officer by default).
+ig_officer by default, or as `child-practitioner`, the practitioner of `bench/run.py child`).
 
 The HTTP benchmarks measure time, which on a shared two-core machine moves by a third from one
 run to the next; an instruction count does not (the same to within half a percent, whatever else
@@ -52,7 +52,10 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("line", choices=(*LINES, "page"))
     parser.add_argument("path", nargs="?", help="with `page`: the page's path, e.g. /people/")
     parser.add_argument(
-        "--as", dest="role", default="ig_officer", help="with `page`: whose page (a role)"
+        "--as",
+        dest="role",
+        default="ig_officer",
+        help="with `page`: whose page (a role, or child-practitioner)",
     )
     parser.add_argument("--requests", type=int, default=5)
     parser.add_argument("--floor", action="store_true", help="count the line's floor instead")
@@ -108,7 +111,13 @@ def measured(args: argparse.Namespace):
     api = bench_run.route(("decision-list", "sharing_log:decision-list"))
     client = Client(HTTP_HOST="127.0.0.1")
     if args.line == "page":
-        client.cookies["sessionid"] = bench.person(args.role).cookie
+        # "child-practitioner": the practitioner bench/run.py child signs in as.
+        who = (
+            bench.practitioner_for(bench.busy_child())
+            if args.role == "child-practitioner"
+            else bench.person(args.role)
+        )
+        client.cookies["sessionid"] = who.cookie
 
         def page():
             expect(client.get(args.path), 200)

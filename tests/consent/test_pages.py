@@ -9,6 +9,7 @@ audit.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,6 +20,7 @@ from django.urls import reverse
 from consent import services
 from consent.choices import ConsentStatus, EventKind
 from consent.models import ConsentRecord, DataSubject
+from partners.reminders import long_date
 from partners.roles import Role
 from partners.security.models import AccessEvent
 from tests.agreements.test_pages import date_parts, visible_text
@@ -186,6 +188,43 @@ def test_the_record_shows_details_team_consents_and_their_timeline(world, senco,
     assert "Consent given on" in text and "Withdrawn" in text
     assert "Statutory assessment and EHC plan" in text
     assert audited(senco, "child", child.public_id)
+
+
+def test_each_consent_card_shows_its_purposes_recipients_and_timeline_newest_first(
+    world, senco, child, client_for
+):
+    older = parent_consent(
+        world,
+        senco,
+        child,
+        given_on=today() - dt.timedelta(days=60),
+        other_purposes=["Transition planning"],
+        third_parties=["Dr A. Shah"],
+    )
+    services.consent_withdraw(actor=senco, consent=older, reason="The parent asked.")
+    parent_consent(
+        world, senco, child, decision="refused", recipients=[], given_on=today() - dt.timedelta(5)
+    )
+
+    page = client_for(senco).get(url("subject_detail", child)).content.decode()
+
+    cards = [
+        " ".join(re.sub(r"<[^>]+>", " ", card).split())
+        for card in page.split('<div class="govuk-summary-card">')[1:]
+    ]
+    assert len(cards) == 2
+    refused, withdrawn = cards
+    assert "Refused" in refused and "Nobody named" in refused
+    assert withdrawn.startswith(f"Consent given on {long_date(older.given_on)}")
+    # Each list in the order it was recorded: purposes, then organisations, then named people.
+    assert re.search(r"For Statutory assessment and EHC plan Transition planning ", withdrawn)
+    assert re.search(
+        rf"Sharing with {world.council.name} {world.nhs.name} Dr A\. Shah ", withdrawn
+    ), withdrawn
+    assert re.search(
+        rf"Timeline .*{long_date(older.given_on)}: Consent given .*: Withdrawn", withdrawn
+    ), withdrawn
+    assert "Review due" not in withdrawn
 
 
 def test_the_ig_officer_follows_the_record_to_who_has_viewed_it(world, senco, child, client_for):
