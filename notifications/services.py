@@ -434,12 +434,18 @@ def _send_reminders(
     """Claim each row (sent_at null → now) and notify, all in one transaction."""
     try:
         with transaction.atomic():
-            claimed = [
-                (row, reminder)
-                for row, reminder in chunk
-                if Reminder.objects.filter(pk=row.pk, sent_at__isnull=True).update(sent_at=now)
-                == 1  # Otherwise another sweep sent it.
-            ]
+            # The chunk's rows still unsent, locked (in key order, as any other sweep locks
+            # them) and claimed in two statements, not an UPDATE each: another sweep waits on
+            # the lock and then finds them sent. A backlog of thousands claimed a row at a time
+            # spent a tenth of its time on it.
+            unsent = set(
+                Reminder.objects.select_for_update()
+                .filter(pk__in=[row.pk for row, _ in chunk], sent_at__isnull=True)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            Reminder.objects.filter(pk__in=unsent).update(sent_at=now)
+            claimed = [(row, reminder) for row, reminder in chunk if row.pk in unsent]
             notify_all(
                 [
                     Message(
