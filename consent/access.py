@@ -37,7 +37,7 @@ from consent.models import (
     TeamMember,
 )
 from partners.models import Membership, Organisation
-from partners.raw_reads import column, instances, model_columns, quote, read
+from partners.raw_reads import column, instances, model_columns, placeholders, quote, read
 from partners.roles import can
 from partners.tenancy import active_tenant_or_none
 
@@ -163,9 +163,6 @@ def granted_organisations(
         return set()
     grant, link, permission = DataSubjectGroupObjectPermission, OrganisationGroup, Permission
 
-    def among(values: list) -> str:
-        return ", ".join(["%s"] * len(values))
-
     sql = (
         f"SELECT {column(grant, 'content_object', 'g')}, {column(link, 'organisation', 'o')} "  # noqa: S608
         f"FROM {quote(grant._meta.db_table)} g "
@@ -175,8 +172,8 @@ def granted_organisations(
         f"ON p.{quote(permission._meta.pk.column)} = {column(grant, 'permission', 'g')} "
         f"WHERE {column(permission, 'content_type', 'p')} = %s "
         f"AND {column(permission, 'codename', 'p')} = %s "
-        f"AND {column(grant, 'content_object', 'g')} IN ({among(subjects)}) "
-        f"AND {column(link, 'organisation', 'o')} IN ({among(organisations)})"
+        f"AND {column(grant, 'content_object', 'g')} IN ({placeholders(len(subjects))}) "
+        f"AND {column(link, 'organisation', 'o')} IN ({placeholders(len(organisations))})"
     )
     content_type = ContentType.objects.get_for_model(DataSubject).pk
     with connection.cursor() as cursor:

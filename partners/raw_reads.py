@@ -32,6 +32,11 @@ def quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
+def placeholders(count: int) -> str:
+    """`count` parameters for a raw statement's list of values (`IN (...)`, a row of an INSERT)."""
+    return ", ".join(["%s"] * count)
+
+
 def column(model: type[Model], name: str, alias: str = "") -> str:
     """The quoted column of `model`'s field `name`, as `alias.column` when an alias is given."""
     quoted = quote(model._meta.get_field(name).column)
@@ -174,6 +179,36 @@ def by_public_id(model: type[Model], public_id, fields: tuple[str, ...] = ("id",
     if not rows:
         return None
     return model.from_db(connection.alias, [field.attname for _, _, field in columns], rows[0])
+
+
+@cache
+def _rows_in_read(
+    model: type[Model], names: tuple[str, ...], by: str, order: tuple[str, ...]
+) -> tuple[str, tuple[Column, ...], list[str]]:
+    wanted = {"id", *names}
+    columns = tuple(found for found in model_columns(model, "t") if found[2].name in wanted)
+    ordering = ", ".join(
+        f"{column(model, name.lstrip('-'), 't')}{' DESC' if name.startswith('-') else ''}"
+        for name in order
+    )
+    sql = (
+        f"SELECT {', '.join(sql for _, sql, _ in columns)} "  # noqa: S608
+        f"FROM {quote(model._meta.db_table)} t "
+        f"WHERE {column(model, by, 't')} IN ({{}}) ORDER BY {ordering}"
+    )
+    return sql, columns, [field.attname for _, _, field in columns]
+
+
+def rows_in(
+    model: type[Model], names: Sequence[str], by: str, values: list, order=("id",)
+) -> list[Model]:
+    """`model`'s rows whose `by` (a field, a foreign key by its key) is one of `values`, in
+    `order` ("-name" descending), as `filter(<by>__in=values).only(*names).order_by(*order)`
+    gives them: instances with only their key and `names` read. No partnership condition of its
+    own: `values` are keys of rows already read within one (a child's, their consents')."""
+    sql, columns, attnames = _rows_in_read(model, tuple(names), by, tuple(order))
+    rows = read(sql.format(placeholders(len(values))), columns, values)
+    return [model.from_db(connection.alias, attnames, row) for row in rows]
 
 
 def _is_tenant_scoped(model: type[Model]) -> bool:

@@ -17,7 +17,7 @@ import psycopg
 from django.db import connection
 from django.db.models import AutoField, Field, Model
 
-from partners.raw_reads import quote
+from partners.raw_reads import placeholders, quote
 
 
 @cache
@@ -53,7 +53,7 @@ def insert(objs: Sequence[Model]) -> None:
     raw = _raw_cursor()
     width = len(fields)
     if raw is None:
-        rows = [f"({', '.join(['%s'] * width)})"] * len(objs)
+        rows = [f"({placeholders(width)})"] * len(objs)
     else:
         rows = [
             f"({', '.join(f'${first + i}' for i in range(width))})"

@@ -28,7 +28,7 @@ from django.http import Http404
 from consent.access import child_visible_sql, child_visible_to
 from consent.models import DataSubject
 from partners.models import DesignatedManager, Membership, Organisation
-from partners.raw_reads import by_public_id, column, column_values
+from partners.raw_reads import by_public_id, column, column_values, placeholders
 from partners.reminders import active_members, ig_officers
 from partners.roles import Role, can
 from sharing_log.choices import SHARING_OUTCOMES, ApprovalOutcome, OverrideKind
@@ -151,7 +151,7 @@ def decision_visibility(membership: Membership) -> list[Visibility] | None:
     ]
     approving = approving_organisation_ids(membership)
     if approving:
-        listed = ", ".join(["%s"] * len(approving))
+        listed = placeholders(len(approving))
         ways.append(
             Visibility(
                 build_condition=lambda: Q(organisation_id__in=approving),

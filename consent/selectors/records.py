@@ -44,7 +44,7 @@ from consent.models import (
 )
 from consent.selectors._common import _today, consent_settings
 from partners.models import Membership, Organisation
-from partners.raw_reads import column, model_columns, prefetched, quote, read
+from partners.raw_reads import column, placeholders, prefetched, quote, read, rows_in
 
 # --- Consent records -----------------------------------------------------------------------------
 
@@ -92,15 +92,15 @@ def consent_cards_for(*, viewer: Membership, subject: DataSubject) -> list[Conse
     the page's time (docs/performance.md, (b))."""
     if not subject_is_visible_to(viewer, subject):
         return []
-    consents = _rows_of(ConsentRecord, CARD_FIELDS, "subject", [subject.pk], ("-given_on", "-id"))
+    consents = rows_in(ConsentRecord, CARD_FIELDS, "subject", [subject.pk], ("-given_on", "-id"))
     if not consents:
         return []
     keys = [consent.pk for consent in consents]
     related = {
-        "purposes": _rows_of(ConsentPurpose, ("consent", "description"), "consent", keys),
+        "purposes": rows_in(ConsentPurpose, ("consent", "description"), "consent", keys),
         "recipient_links": _recipient_links(keys),
-        "third_parties": _rows_of(ConsentThirdParty, ("consent", "name"), "consent", keys),
-        "events": _rows_of(
+        "third_parties": rows_in(ConsentThirdParty, ("consent", "name"), "consent", keys),
+        "events": rows_in(
             ConsentEvent, ("consent", "on", "kind"), "consent", keys, ("on", "at", "id")
         ),
     }
@@ -113,33 +113,6 @@ def consent_cards_for(*, viewer: Membership, subject: DataSubject) -> list[Conse
         for consent in consents:
             prefetched(consent, name, of_consent[consent.pk])
     return consents
-
-
-@cache
-def _rows_read(
-    model, names: tuple[str, ...], by: str, order: tuple[str, ...]
-) -> tuple[str, tuple, list[str]]:
-    """SELECT of `model`'s key and `names` where `by` is among the values (placeholders go in
-    the {}), in `order` ("-name" descending), and the fields' attnames, as `only()` reads them."""
-    wanted = {"id", *names}
-    columns = tuple(found for found in model_columns(model, "t") if found[2].name in wanted)
-    ordering = ", ".join(
-        f"{column(model, name.lstrip('-'), 't')}{' DESC' if name.startswith('-') else ''}"
-        for name in order
-    )
-    sql = (
-        f"SELECT {', '.join(sql for _, sql, _ in columns)} "  # noqa: S608
-        f"FROM {quote(model._meta.db_table)} t "
-        f"WHERE {column(model, by, 't')} IN ({{}}) ORDER BY {ordering}"
-    )
-    return sql, columns, [field.attname for _, _, field in columns]
-
-
-def _rows_of(model, names: tuple[str, ...], by: str, values: list, order=("id",)) -> list:
-    """`model.objects.filter(<by>__in=values).only(*names).order_by(*order)`, read raw."""
-    sql, columns, attnames = _rows_read(model, tuple(names), by, tuple(order))
-    rows = read(sql.format(", ".join(["%s"] * len(values))), columns, values)
-    return [model.from_db(connection.alias, attnames, row) for row in rows]
 
 
 @cache
@@ -167,7 +140,7 @@ def _links_read() -> tuple[str, tuple]:
 def _recipient_links(keys: list[int]) -> list[ConsentRecipient]:
     """The consents' recipient links, each with its organisation (its name only)."""
     sql, columns = _links_read()
-    rows = read(sql.format(", ".join(["%s"] * len(keys))), columns, keys)
+    rows = read(sql.format(placeholders(len(keys))), columns, keys)
     organisation = ConsentRecipient._meta.get_field("organisation")
     links = []
     for key, consent, organisation_id, name in rows:

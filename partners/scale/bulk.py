@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models
 
+from partners.raw_reads import placeholders
+
 # Table and column names in the SQL below come from the models' own metadata, quoted by the
 # backend (never from input), hence the S608 exemptions.
 
@@ -186,8 +188,7 @@ class Copier:
 
     def _insert(self, table: str, column_list: str, rows: Iterable[Sequence[Any]]) -> int:
         """The same rows with INSERTs, each value prepared by its field (tiny SQLite seeds)."""
-        placeholders = ", ".join(["%s"] * len(self.columns))
-        sql = f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})"  # noqa: S608
+        sql = f"INSERT INTO {table} ({column_list}) VALUES ({placeholders(len(self.columns))})"  # noqa: S608
         prepared = []
         for row in rows:
             values = (*row, *self.tail, uuid.uuid4()) if self.per_row_uuid else (*row, *self.tail)

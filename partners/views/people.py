@@ -96,7 +96,8 @@ class MembershipListView(MembershipRequiredMixin, ListView):
             # the last rows it needs while sorting rather than sorting them all (the names'
             # collation makes each comparison costly; on the last page, half the page's time).
             ids = list(queryset.reverse()[after : after + (to - before)])[::-1]
-        ids = list(ids)
+        else:
+            ids = list(ids)
         people = membership_list().only(*LIST_COLUMNS).in_bulk(ids)
         page.object_list = [people[pk] for pk in ids]
         return paginator, page, page.object_list, is_paginated

@@ -21,7 +21,7 @@ from functools import cache
 from django.db.models import Field
 
 from partners.models import Membership, Organisation
-from partners.raw_reads import quote, read
+from partners.raw_reads import placeholders, quote, read
 from partners.tenancy import get_active_tenant
 from sharing_log.models import DecisionRecipient, OverrideApproval, SharingDecision
 from sharing_log.selectors.log import LIST_DEFERRED, public_id_sql
@@ -151,7 +151,7 @@ def decision_summaries(keys: Sequence[int]) -> list[dict]:
     instances and no queryset. Only the active partnership's decisions are read."""
     if not keys:
         return []
-    ids = ", ".join(["%s"] * len(keys))
+    ids = placeholders(len(keys))
     params = [get_active_tenant().pk, *keys]
     columns = _decision_columns()
     names = [name for name, _, _ in columns]
