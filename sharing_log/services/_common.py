@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from partners.models import Tenant
 from partners.raw_reads import column, quote
-from partners.raw_writes import insert
+from partners.raw_writes import insert_with_children
 from partners.reminders import local_today, long_date
 from partners.roles import can
 from sharing_log.chain import decision_hashes
@@ -90,11 +90,10 @@ def _locked_head(tenant: Tenant) -> tuple[int, str]:
     return head[0], head[1]
 
 
-def _move_head(tenant: Tenant, sequence: int, chain_hash: str) -> None:
+def _head_move(tenant: Tenant, sequence: int, chain_hash: str) -> tuple[str, list]:
     _, move = _head_statements()
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute(move, [sequence, chain_hash, now, tenant.pk])
+    return move, [sequence, chain_hash, now, tenant.pk]
 
 
 def append_to_chain(
@@ -110,9 +109,9 @@ def append_all_to_chain(
     entries: Sequence[tuple[SharingDecision, Sequence[DecisionRecipient]]],
 ) -> None:
     """Give each (validated, unsaved) decision of one tenant the next place in its chain, in
-    order, and save them with their recipients: one lock, one insert of the decisions, one of
-    the recipients and one move of the head, however many. Runs inside the caller's
-    transaction."""
+    order, and save them with their recipients: the head locked, then one statement that inserts
+    the decisions and their recipients and moves the head (three on SQLite), however many. Runs
+    inside the caller's transaction."""
     tenant = entries[0][0].tenant
     sequence, previous = _locked_head(tenant)
     for decision, recipients in entries:
@@ -120,12 +119,17 @@ def append_all_to_chain(
         decision.sequence = sequence
         decision.content_hash, decision.chain_hash = decision_hashes(decision, recipients, previous)
         previous = decision.chain_hash
-    insert([decision for decision, _ in entries])
+    decisions = [decision for decision, _ in entries]
     for decision, recipients in entries:
         for recipient in recipients:
             recipient.decision = decision
         # The recipients as recorded, for the answer (selectors.recorded_row) to write without
         # reading them back.
         decision.recorded_recipients = list(recipients)
-    insert([recipient for _, recipients in entries for recipient in recipients])
-    _move_head(tenant, sequence, previous)
+    # The decisions, their recipients and the head's move: one statement on PostgreSQL.
+    insert_with_children(
+        decisions,
+        [recipient for _, recipients in entries for recipient in recipients],
+        link="decision",
+        then=_head_move(tenant, sequence, previous),
+    )
