@@ -7,7 +7,7 @@ import io
 import statistics
 import sys
 
-from bench.stats import percentile
+from bench.stats import machine_speed_line, percentile
 
 # The font the PDFs are drawn in where Sharewell runs (the Dockerfile installs Debian's
 # fonts-liberation; `make chromium` does too). Without it Pango falls back to DejaVu Sans, whose
@@ -32,6 +32,7 @@ def report(label: str, data: bytes, wall: list[float], cpu: list[float]) -> None
 
     pages = PdfReader(io.BytesIO(data)).pages
     fonts = embedded_fonts(pages)
+    print(machine_speed_line())
     print(f"{label}: {len(pages)} pages, {len(data) / 1024:.0f} KiB, {len(wall)} runs")
     print(f"  drawn in {', '.join(sorted(fonts))}")
     if not any(name.startswith(DEPLOYED_FONT) for name in fonts):

@@ -56,6 +56,7 @@ from bench.harness import (
     sign_in,
     with_floor,
 )
+from bench.stats import machine_speed_line
 
 harness.setup()
 
@@ -705,6 +706,7 @@ def main() -> None:
     targets = TARGETS if args.target == "all" else (args.target,)
     needs_server = set(targets) - {"reminders", "explain"}
     print(f"# {time.strftime('%Y-%m-%d %H:%M')} {bench.tenant.slug}, targets: {', '.join(targets)}")
+    print(machine_speed_line(), flush=True)
     if needs_server:
         with Server() as server:
             bench.server = server
@@ -714,6 +716,7 @@ def main() -> None:
     else:
         for target in targets:
             getattr(bench, f"target_{target}")()
+    print(machine_speed_line())
 
 
 if __name__ == "__main__":
