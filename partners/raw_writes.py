@@ -38,13 +38,27 @@ def _inserted(model: type[Model]) -> tuple[tuple[Field, ...], str, str]:
     return fields, start, f" RETURNING {quote(meta.pk.column)}"
 
 
+def most_values() -> int:
+    """The most values one statement may carry: PostgreSQL's protocol counts a statement's
+    parameters in 16 bits; SQLite's limit is Django's (`max_query_params`)."""
+    return connection.features.max_query_params or 65_535
+
+
 def insert(objs: Sequence[Model]) -> None:
     """Insert these new, unsaved instances of one model (whose key the database assigns) in one
-    statement, and give each its key, as `Model.objects.bulk_create(objs)` does: each field's
-    value is its `pre_save` (the times of `auto_now`) prepared by `get_db_prep_save`. No signal
-    is sent, as bulk_create sends none. Related objects must be saved already."""
+    statement (more when they carry more values than one statement may), and give each its key,
+    as `Model.objects.bulk_create(objs)` does: each field's value is its `pre_save` (the times
+    of `auto_now`) prepared by `get_db_prep_save`. No signal is sent, as bulk_create sends none.
+    Related objects must be saved already."""
     if not objs:
         return
+    fields, _, _ = _inserted(type(objs[0]))
+    size = max(1, most_values() // len(fields))
+    for first in range(0, len(objs), size):
+        _insert(objs[first : first + size])
+
+
+def _insert(objs: Sequence[Model]) -> None:
     fields, start, end = _inserted(type(objs[0]))
     params = [
         field.get_db_prep_save(field.pre_save(obj, True), connection)
@@ -110,10 +124,15 @@ def insert_with_children(
 
     On PostgreSQL this is one statement, a WITH of data-modifying parts (the children take their
     parent's new key from the parents' part by its public id): one round trip where there were
-    three, on the path every decision takes. Elsewhere, the three statements."""
+    three, on the path every decision takes. Elsewhere, and for more values than one statement
+    may carry (a batch of decisions to many recipients each), the three statements, each split
+    as `insert` splits it."""
     if not parents:
         return
-    if connection.vendor != "postgresql":
+    values = len(parents) * len(_inserted(type(parents[0]))[0]) + len(then[1] if then else ())
+    if children:
+        values += len(children) * len(_inserted(type(children[0]))[0])
+    if connection.vendor != "postgresql" or values > most_values():
         insert(parents)
         for child in children:
             setattr(child, link, getattr(child, link))  # The parent's new key.

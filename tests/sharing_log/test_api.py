@@ -395,6 +395,33 @@ def test_a_batch_refuses_a_malformed_or_unknown_id_by_its_place(log, child, api)
     assert SharingDecision.objects.count() == before
 
 
+def test_a_full_batch_with_many_recipients_each_is_recorded_whole(log, api):
+    # A hundred decisions to eighty recipients each is 8,000 recipient rows: more values than
+    # PostgreSQL takes in one statement (65,535), so they are written in several.
+    agencies = [{"organisation_name": f"Agency {n}", "person_role": "Duty desk"} for n in range(80)]
+    decisions = [
+        body(
+            log,
+            None,
+            basis="public_interest",
+            consent_scope=None,
+            information_level="aggregate",
+            information_description=f"Attendance figures, week {week}.",
+            recipients=agencies,
+        )
+        for week in range(MAX_BATCH)
+    ]
+
+    response = post(api(log.senco), "/api/decisions/batch/", {"decisions": decisions})
+
+    assert response.status_code == 201, response.content[:500]
+    rows = response.json()["results"]
+    assert len(rows) == MAX_BATCH
+    stored = SharingDecision.objects.filter(public_id__in=[row["id"] for row in rows])
+    assert [decision.recipients.count() for decision in stored] == [80] * MAX_BATCH
+    assert chain_verify(tenant=log.world.partnership.tenant).ok
+
+
 @pytest.mark.parametrize("count", [0, MAX_BATCH + 1])
 def test_a_batch_holds_between_one_and_a_hundred_decisions(log, child, api, count):
     response = post(
