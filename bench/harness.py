@@ -27,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from django.urls import NoReverseMatch, reverse  # noqa: E402
+
 from bench.stats import percentile  # noqa: E402
 
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.bench"
@@ -421,3 +423,14 @@ def not_built(label: str, why: str) -> None:
             json.dumps({"at": time.strftime("%Y-%m-%d %H:%M:%S"), "label": label, "note": why})
             + "\n"
         )
+
+
+def route(names: tuple[str, ...], *args) -> str | None:
+    """The path of the first of `names` that is routed (pages land under their app's namespace
+    or without one), or None when none is built yet."""
+    for name in names:
+        try:
+            return reverse(name, args=args)
+        except NoReverseMatch:
+            continue
+    return None

@@ -108,7 +108,7 @@ def measured(args: argparse.Namespace):
     from bench import run as bench_run
 
     bench = bench_run.Bench(argparse.Namespace(tenant=args.tenant))
-    api = bench_run.route(("decision-list", "sharing_log:decision-list"))
+    api = harness.route(("decision-list", "sharing_log:decision-list"))
     client = Client(HTTP_HOST="127.0.0.1")
     if args.line == "page":
         # "child-practitioner": the practitioner bench/run.py child signs in as.
