@@ -179,6 +179,7 @@ class LogTargets:
         from consent.access import subjects_visible_to
         from consent.models import DataSubjectGroupObjectPermission
         from partners.models import Organisation
+        from sharing_log.choices import GOLDEN_RULE_6_CHECKS
 
         membership = practitioner.membership
         with activate(self.tenant):
@@ -223,18 +224,7 @@ class LogTargets:
                             "method": "method_1",
                             "channel": "secure_email",
                             "record_location": "Case management system",
-                            **dict.fromkeys(
-                                (
-                                    "check_necessary",
-                                    "check_proportionate",
-                                    "check_relevant",
-                                    "check_adequate",
-                                    "check_accurate",
-                                    "check_timely",
-                                    "check_secure",
-                                ),
-                                True,
-                            ),
+                            **dict.fromkeys(GOLDEN_RULE_6_CHECKS, True),
                             "recipients": [recipient],
                         }
                     ).encode()
