@@ -4,7 +4,7 @@ The outsider is the IG officer of another partnership: every capability there, n
 Every page route of the agreements app has an entry in PAGE_CASES, and
 test_every_agreements_page_route_is_checked fails for a route without one. Each case gets a
 signed-in client acting as the outsider, our partnership (with its agreements in every state,
-from tests/agreements/test_pages.py) and the outsider.
+from tests/agreements/page_helpers.py) and the outsider.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from django.utils import timezone
 from agreements import services
 from agreements.models import Agreement, AuditRequest, Signatory
 from partners.tenancy import activate
-from tests.agreements.test_pages import build_world, date_parts, edit_data
+from tests.agreements.page_helpers import build_world, date_parts, edit_data
 from tests.isolation import assert_tenant_isolated
-from tests.partners.test_isolation import RecordingClient, _routes
+from tests.partners.isolation_helpers import RecordingClient, _routes
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from notifications.models import Notice, Reminder
 from partners.roles import Role
-from tests.agreements.test_pages import visible_text
+from tests.agreements.page_helpers import visible_text
 from tests.breaches.conftest import london
 
 pytestmark = pytest.mark.django_db

@@ -29,7 +29,7 @@ from breaches.models import (
 )
 from partners.roles import Role
 from partners.security.models import AccessEvent
-from tests.agreements.test_pages import date_parts, visible_text
+from tests.agreements.page_helpers import date_parts, visible_text
 from tests.breaches.conftest import london, report
 from tests.breaches.pages_world import PDF
 from tests.factories import BreachReportFactory, MembershipFactory, OrganisationFactory

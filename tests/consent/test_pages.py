@@ -23,7 +23,7 @@ from consent.models import ConsentRecord, DataSubject
 from partners.reminders import long_date
 from partners.roles import Role
 from partners.security.models import AccessEvent
-from tests.agreements.test_pages import date_parts, visible_text
+from tests.agreements.page_helpers import date_parts, visible_text
 from tests.consent.conftest import born, open_record, parent_consent, today
 
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,7 @@ from partners.roles import Role
 from partners.security.appendonly import AppendOnlyError
 from partners.tenancy import activate
 from tests.factories import MembershipFactory
-from tests.partners.test_pages_directory import pdf, upload_sample
+from tests.partners.pages_directory_helpers import pdf, upload_sample
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from partners.models import Organisation, TrainingRecord
 from partners.roles import Role
 from partners.tenancy import activate
-from tests.partners.test_pages_directory import organisation_form_data, pdf
+from tests.partners.pages_directory_helpers import organisation_form_data, pdf
 
 pytestmark = pytest.mark.django_db
 

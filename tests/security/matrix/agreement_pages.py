@@ -1,6 +1,6 @@
 """The authorization matrix of the agreement pages (the agreements API has its own entries).
 
-The objects are the agreements of tests/agreements/test_pages.py's `build_world`: a draft and a
+The objects are the agreements of tests/agreements/page_helpers.py's `build_world`: a draft and a
 consultation draft owned by the council, an active agreement (the council signed, the school
 invited, a change out for consultation, an audit requested by the council) and one under
 review. The school's SENCo and practitioner cannot see the drafts (404); the council's manager
@@ -9,8 +9,8 @@ reads them but may not edit them (403).
 
 from __future__ import annotations
 
-from tests.agreements.test_pages import World as AgreementWorld
-from tests.agreements.test_pages import build_world
+from tests.agreements.page_helpers import World as AgreementWorld
+from tests.agreements.page_helpers import build_world
 from tests.security.matrix import EVERYONE, IG, Page, World, page
 
 IG_AND_MANAGER = frozenset({"ig_officer", "manager"})

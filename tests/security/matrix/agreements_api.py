@@ -1,6 +1,6 @@
 """The authorization matrix of the agreements API (/api/agreements/…, /api/legal-bases/).
 
-The objects are those of the agreement pages' matrix (tests/agreements/test_pages.py's
+The objects are those of the agreement pages' matrix (tests/agreements/page_helpers.py's
 `build_world`, made once per run): `active` (the council signed, the school invited, a change out
 for consultation) and `reviewed` (under review, with an action). Reads are open to every role;
 writes to the IG officer, and signing and responding to a designated manager for their own

@@ -11,7 +11,7 @@ from partners import services
 from partners.roles import Role
 from partners.tenancy import activate
 from tests.factories import MembershipFactory
-from tests.partners.test_pages_directory import pdf, upload_sample
+from tests.partners.pages_directory_helpers import pdf, upload_sample
 from tests.security.matrix import (
     EVERYONE,
     IG,
