@@ -22,6 +22,7 @@ from breaches.models import BreachReport
 from partners.models import Membership, Organisation
 from partners.roles import Role
 from tests.agreements.conftest import make_active
+from tests.breaches.page_helpers import Clients
 from tests.conftest import Partnership
 from tests.factories import MembershipFactory, OrganisationFactory
 
@@ -125,3 +126,9 @@ def report(world: World, *, actor: Membership | None = None, **fields) -> Breach
 @pytest.fixture
 def breach(world) -> BreachReport:
     return report(world)
+
+
+@pytest.fixture
+def clients(world, client_for):
+    """clients[role]: a client signed in as that member now (tests/breaches/page_helpers.py)."""
+    return Clients(world, client_for)

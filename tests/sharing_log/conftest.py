@@ -186,3 +186,13 @@ def every_kind_of_decision(log, subject) -> None:
         method="",
         channel="",
     )
+
+
+@pytest.fixture
+def api(client_for):
+    """A client signed in as the given member: `api(log.senco)`."""
+
+    def as_(membership):
+        return client_for(membership)
+
+    return as_
