@@ -23,7 +23,7 @@ from partners.tenancy import activate
 from sharing_log.choices import Outcome, OverrideKind
 from sharing_log.models import SharingDecision
 from tests.browser.test_agreements_journey import sign_in, sign_out
-from tests.sharing_log.test_pages import CHILD, POLICE, STATUTORY, build_setting
+from tests.sharing_log.pages_world import CHILD, POLICE, STATUTORY, build_setting
 
 THEIR_ORGANISATION = re.compile(r"^Their organisation( \(optional\))?$")
 

@@ -20,7 +20,7 @@ from partners.tenancy import activate
 from sharing_log.choices import OverrideKind, OverrideStatus
 from sharing_log.models import InaccuracyAcknowledgement, InaccuracyNotice, SharingDecision
 from sharing_log.selectors import override_status
-from tests.sharing_log.test_pages import (
+from tests.sharing_log.pages_world import (
     CHILD,
     FORENAMES,
     STATUTORY,

@@ -1,5 +1,5 @@
 """The authorization matrix of the sharing log API (/api/decisions/…, /api/inaccuracy-notices/…),
-over the objects of the sharing log pages' matrix (tests/sharing_log/test_pages.py's
+over the objects of the sharing log pages' matrix (tests/sharing_log/pages_world.py's
 `build_world`): the school's share with the council on consent, with an inaccuracy notice to the
 council, and a police request waiting for the designated manager (the partnership's manager).
 

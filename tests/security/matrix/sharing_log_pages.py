@@ -1,6 +1,6 @@
 """The authorization matrix of the sharing log pages (the sharing log API has its own entries).
 
-The objects are those of tests/sharing_log/test_pages.py's `build_world`: a pupil of the
+The objects are those of tests/sharing_log/pages_world.py's `build_world`: a pupil of the
 school, whose record the school's SENCo and practitioner see, and the council's people through
 the share with the council; a share with the council on consent (with an inaccuracy notice the
 council acknowledges) and a police request waiting for the council's manager, a designated
@@ -12,8 +12,8 @@ acknowledges the notice.
 from __future__ import annotations
 
 from tests.security.matrix import EVERYONE, Page, World, page
-from tests.sharing_log.test_pages import World as LogWorld
-from tests.sharing_log.test_pages import build_world
+from tests.sharing_log.pages_world import World as LogWorld
+from tests.sharing_log.pages_world import build_world
 
 RECORDERS = frozenset({"manager", "senco", "practitioner"})
 SCHOOL = frozenset({"senco", "practitioner"})
