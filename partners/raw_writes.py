@@ -60,27 +60,23 @@ def insert(objs: Sequence[Model]) -> None:
 
 def _insert(objs: Sequence[Model]) -> None:
     fields, start, end = _inserted(type(objs[0]))
-    params = [
-        field.get_db_prep_save(field.pre_save(obj, True), connection)
-        for obj in objs
-        for field in fields
-    ]
-    raw = _raw_cursor()
-    width = len(fields)
-    if raw is None:
-        rows = [f"({placeholders(width)})"] * len(objs)
-    else:
-        rows = [
-            f"({', '.join(f'${first + i}' for i in range(width))})"
-            for first in range(1, len(params), width)
-        ]
-    with raw or connection.cursor() as cursor:
-        cursor.execute(start + ", ".join(rows) + end, params)
-        keys = cursor.fetchall()
+    params = [_value(field, obj) for obj in objs for field in fields]
+    row = f"({placeholders(len(fields))})"
+    keys = _execute(start + ", ".join([row] * len(objs)) + end, params)
     for obj, (key,) in zip(objs, keys, strict=True):
-        obj.pk = key
-        obj._state.adding = False
-        obj._state.db = connection.alias
+        _saved(obj, key)
+
+
+def _value(field: Field, obj: Model):
+    """The field's value of a new instance as the ORM would write it."""
+    return field.get_db_prep_save(field.pre_save(obj, True), connection)
+
+
+def _saved(obj: Model, key) -> None:
+    """Leave a new instance as saving it leaves it: with its key, no longer being added."""
+    obj.pk = key
+    obj._state.adding = False
+    obj._state.db = connection.alias
 
 
 def _row(fields: tuple[Field, ...], obj: Model, params: list, link: Field | None = None) -> str:
@@ -94,7 +90,7 @@ def _row(fields: tuple[Field, ...], obj: Model, params: list, link: Field | None
             params.append(_key_value(parent))
         else:
             cells.append("%s")
-            params.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
+            params.append(_value(field, obj))
     return f"({', '.join(cells)})"
 
 
@@ -129,9 +125,10 @@ def insert_with_children(
     as `insert` splits it."""
     if not parents:
         return
-    values = len(parents) * len(_inserted(type(parents[0]))[0]) + len(then[1] if then else ())
-    if children:
-        values += len(children) * len(_inserted(type(children[0]))[0])
+    parent_fields, parent_start, parent_end = _inserted(type(parents[0]))
+    fields, start, end = _inserted(type(children[0])) if children else ((), "", "")
+    then_params = then[1] if then else []
+    values = len(parents) * len(parent_fields) + len(children) * len(fields) + len(then_params)
     if connection.vendor != "postgresql" or values > most_values():
         insert(parents)
         for child in children:
@@ -142,36 +139,38 @@ def insert_with_children(
                 cursor.execute(*then)
         return
     params: list = []
-    parent_fields, parent_start, parent_end = _inserted(type(parents[0]))
     parent_rows = ", ".join(_row(parent_fields, obj, params) for obj in parents)
     parts = [f"parents AS ({parent_start}{parent_rows}{parent_end}, {_KEY})"]
-    if children:
-        fields, start, end = _inserted(type(children[0]))
-        linked = type(children[0])._meta.get_field(link)
-        rows = ", ".join(_row(fields, obj, params, linked) for obj in children)
-        parts.append(f"children AS ({start}{rows}{end}, {_KEY})")
-    if then:
-        parts.append(f"followed AS ({then[0]})")
-        params.extend(then[1])
     # Identifiers only (the models' own), quoted; every value is a parameter.
     returned = [f"SELECT 0, {quote(_pk(parents[0]))}, {_KEY} FROM parents"]  # noqa: S608
     if children:
+        linked = type(children[0])._meta.get_field(link)
+        rows = ", ".join(_row(fields, obj, params, linked) for obj in children)
+        parts.append(f"children AS ({start}{rows}{end}, {_KEY})")
         returned.append(f"SELECT 1, {quote(_pk(children[0]))}, {_KEY} FROM children")  # noqa: S608
+    if then:
+        parts.append(f"followed AS ({then[0]})")
+        params.extend(then_params)
     sql = f"WITH {', '.join(parts)} {' UNION ALL '.join(returned)}"
+    keys = {(kind, public_id): key for kind, key, public_id in _execute(sql, params)}
+    for kind, objs in enumerate((parents, children)):
+        for obj in objs:
+            _saved(obj, keys[kind, obj.public_id])
+    for child in children:
+        setattr(child, link, getattr(child, link))  # The parent's new key.
+
+
+def _execute(sql: str, params: list) -> list[tuple]:
+    """Run a statement written with `%s` placeholders and return its rows: on PostgreSQL (queries
+    not being logged) with the server's own $1, $2, … through a raw cursor, which psycopg sends
+    without parsing it (the module's docstring says why)."""
     raw = _raw_cursor()
     if raw is not None:
         numbers = iter(range(1, len(params) + 1))
         sql = re.sub("%s", lambda _: f"${next(numbers)}", sql)
     with raw or connection.cursor() as cursor:
         cursor.execute(sql, params)
-        keys = {(kind, public_id): key for kind, key, public_id in cursor.fetchall()}
-    for kind, objs in enumerate((parents, children)):
-        for obj in objs:
-            obj.pk = keys[kind, obj.public_id]
-            obj._state.adding = False
-            obj._state.db = connection.alias
-    for child in children:
-        setattr(child, link, getattr(child, link))
+        return cursor.fetchall()
 
 
 def _raw_cursor():
