@@ -46,7 +46,6 @@ from bench.harness import (
     measure,
     record_floor,
     report,
-    route,
     sign_in,
     with_floor,
 )
@@ -57,8 +56,6 @@ harness.setup()
 from bench.log_targets import LogTargets  # noqa: E402
 from bench.page_targets import PageTargets  # noqa: E402
 from partners.tenancy import activate  # noqa: E402
-
-__all__ = ["Bench", "route"]
 
 
 class Bench(LogTargets, PageTargets):

@@ -142,9 +142,9 @@ def _recipient_links(keys: list[int]) -> list[ConsentRecipient]:
     sql, columns = _links_read()
     rows = read(sql.format(placeholders(len(keys))), columns, keys)
     organisation = ConsentRecipient._meta.get_field("organisation")
+    attnames = ["id", "consent_id", "organisation_id"]
     links = []
     for key, consent, organisation_id, name in rows:
-        attnames = ["id", "consent_id", "organisation_id"]
         link = ConsentRecipient.from_db(connection.alias, attnames, [key, consent, organisation_id])
         named = Organisation.from_db(connection.alias, ["id", "name"], [organisation_id, name])
         organisation.set_cached_value(link, named)
